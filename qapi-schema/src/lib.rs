@@ -1,0 +1,2 @@
+//! The QAPI `.json` schema language.
+#![forbid(unsafe_code)]
