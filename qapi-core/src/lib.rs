@@ -2,11 +2,44 @@
 //!
 //! * [`Value`]: the JSON tree QMP input is decoded from (QEMU's QObject).
 //! * [`Qapi`]: the trait every QAPI type implements (usually through
-//!   `#[derive(Qapi)]`): QEMU-exact decoding, schema metadata.
+//!   `#[derive(Qapi)]`): QEMU-exact decoding ([`decode`]) and schema
+//!   metadata ([`describe`]).
 //! * [`schema`]: the schema model and the introspection emitter.
 #![forbid(unsafe_code)]
 
+#[doc(hidden)]
+pub mod __private;
+pub mod builtins;
+pub mod decode;
+pub mod describe;
+pub mod error;
+pub mod policy;
 pub mod schema;
+pub mod traits;
 pub mod value;
 
+pub use builtins::{Null, QType, Size};
+pub use decode::{Decoder, ObjectInput};
+pub use describe::SchemaBuilder;
+pub use error::{Error, ErrorClass, Result};
+pub use policy::CompatPolicy;
+pub use traits::{Kind, Qapi, QapiBranches, QapiEnum, QapiObject};
 pub use value::{JsonType, Map, Value};
+
+/// Decodes a value of type `T` from a value tree with QEMU's rules.
+pub fn from_value<T: Qapi>(v: Value) -> Result<T> {
+    Decoder::new().decode(v)
+}
+
+/// Decodes a value of type `T` from JSON text with QEMU's rules.
+pub fn from_str<T: Qapi>(json: &str) -> Result<T> {
+    let v: Value = serde_json::from_str(json).map_err(|e| Error::generic(e.to_string()))?;
+    from_value(v)
+}
+
+/// Describes `T` and everything it uses as a schema.
+pub fn schema_of<T: Qapi>() -> schema::Schema {
+    let mut b = SchemaBuilder::new();
+    T::describe(&mut b);
+    b.finish()
+}
