@@ -2,7 +2,9 @@
 //! and the introspection emitter built on it.
 
 pub mod cond;
+pub mod introspect;
 pub mod model;
 
 pub use cond::{Cond, CondSet};
+pub use introspect::{Era, IntrospectOptions, Introspection, introspect};
 pub use model::*;
