@@ -205,6 +205,15 @@ impl Decoder {
         r
     }
 
+    /// Runs `f` with member `name` of the current object as the current
+    /// value (for hand-written decoding steps).
+    pub fn in_member<R>(&mut self, name: &'static str, f: impl FnOnce(&mut Decoder) -> R) -> R {
+        self.path.push(Seg::Member(name));
+        let r = f(self);
+        self.path.pop();
+        r
+    }
+
     /// Decodes `v` as element `index` of the current list.
     #[inline]
     pub fn element<T: Qapi>(&mut self, index: usize, v: Value) -> Result<T> {

@@ -10,6 +10,7 @@
 #[doc(hidden)]
 pub mod __private;
 pub mod builtins;
+pub mod command;
 pub mod decode;
 pub mod describe;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod traits;
 pub mod value;
 
 pub use builtins::{Null, QType, Size};
+pub use command::{Command, CommandInfo, Empty, Event};
 pub use decode::{Decoder, ObjectInput};
 pub use describe::SchemaBuilder;
 pub use error::{Error, ErrorClass, Result};

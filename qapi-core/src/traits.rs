@@ -20,6 +20,9 @@ pub enum Kind {
     Array,
     /// `any`: every JSON value (not allowed as an alternate branch).
     Any,
+    /// An alternate: its JSON type depends on the value (not allowed as
+    /// an alternate branch).
+    Alternate,
 }
 
 impl Kind {

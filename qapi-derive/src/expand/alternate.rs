@@ -1,0 +1,61 @@
+//! Alternates: one branch per JSON type, chosen by the input's JSON type.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::*;
+use crate::ast::Item;
+
+pub fn expand(item: &Item) -> TokenStream {
+    let ident = item.ident;
+    let name = &item.name;
+    let vs: Vec<_> = item.variants().iter().filter(|v| v.ty.is_some()).collect();
+
+    let picks = vs.iter().map(|v| {
+        let (vi, cfgs) = (v.ident, &v.cfgs);
+        let ty = v.ty.expect("filtered");
+        quote_spanned! {ty.span()=>
+            #(#cfgs)*
+            if <#ty as __q::Qapi>::KIND.accepts(__t) {
+                return ::core::result::Result::Ok(Self::#vi(<#ty as __q::Qapi>::decode(__v, __d)?));
+            }
+        }
+    });
+    let branches = vs.iter().map(|v| {
+        let bname = &v.name;
+        let describe = describe_of(v.ty.expect("filtered"));
+        let cond = ast::cond(&v.cfgs);
+        let doc = ast::doc(&v.doc);
+        let cfgs = &v.cfgs;
+        quote!(#(#cfgs)* __branches.push(__q::branch(__s, #bname, #describe, #cond, #doc));)
+    });
+    let common = item.common();
+    let describe = describe_fn(
+        item,
+        quote! {{
+            let mut __branches = ::std::vec::Vec::new();
+            #(#branches)*
+            __q::Definition::Alternate(__q::AlternateDef { common: #common, branches: __branches })
+        }},
+    );
+    let ser_arms = vs.iter().map(|v| {
+        let (vi, cfgs) = (v.ident, &v.cfgs);
+        quote!(#(#cfgs)* Self::#vi(__x) => __q::serde::Serialize::serialize(__x, __s),)
+    });
+    let serde = serde_impls(item, quote!(match self { #(#ser_arms)* }));
+
+    quote! {
+        #[automatically_derived]
+        impl __q::Qapi for #ident {
+            const KIND: __q::Kind = __q::Kind::Alternate;
+            #describe
+            fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
+                let __t = __v.json_type();
+                #(#picks)*
+                ::core::result::Result::Err(__d.alternate_error(#name))
+            }
+        }
+        #serde
+    }
+}

@@ -1,0 +1,166 @@
+//! Commands and events: the struct holds the arguments (or data).
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::*;
+use crate::ast::{Body, Item};
+
+/// Decoding, encoding and `ArgsDef` metadata of the arguments.
+struct Args {
+    decode: TokenStream,
+    serialize: TokenStream,
+    describe: TokenStream,
+}
+
+fn args(item: &Item) -> Args {
+    match &item.body {
+        Body::Newtype(ty) => Args {
+            decode: quote_spanned! {ty.span()=>
+                ::core::result::Result::Ok(Self(__d.whole_object::<#ty>(__q::Value::Object(__args))?))
+            },
+            serialize: quote!(__q::serde::Serialize::serialize(&self.0, __s)),
+            describe: {
+                let d = describe_of(ty);
+                quote!(match #d(__s) {
+                    __q::TypeRef::Named(__n) => __q::ArgsDef::Named(__n),
+                    __q::TypeRef::Array(_) => __q::ArgsDef::None,
+                })
+            },
+        },
+        _ => {
+            let members = item.members();
+            let reads = members.iter().map(read_member);
+            let construct = construct(members);
+            let writes = members.iter().map(write_member);
+            let meta = member_metadata(members.iter(), |_| None);
+            Args {
+                decode: quote! {
+                    let mut __obj = __d.object(__q::Value::Object(__args))?;
+                    let __o = &mut __obj;
+                    #(#reads)*
+                    __d.finish(__obj)?;
+                    ::core::result::Result::Ok(#construct)
+                },
+                serialize: quote! {
+                    let mut __map = __q::serde::Serializer::serialize_map(__s, ::core::option::Option::None)?;
+                    {
+                        let __m = &mut __map;
+                        #(#writes)*
+                    }
+                    __q::serde::ser::SerializeMap::end(__map)
+                },
+                describe: quote! {{
+                    #meta
+                    if __members.is_empty() { __q::ArgsDef::None } else { __q::ArgsDef::Inline(__members) }
+                }},
+            }
+        }
+    }
+}
+
+fn serialize_impl(item: &Item, body: &TokenStream) -> TokenStream {
+    let ident = item.ident;
+    quote! {
+        #[automatically_derived]
+        impl __q::serde::Serialize for #ident {
+            fn serialize<__S: __q::serde::Serializer>(&self, __s: __S)
+                -> ::core::result::Result<__S::Ok, __S::Error>
+            {
+                #body
+            }
+        }
+    }
+}
+
+pub fn expand_command(item: &Item) -> TokenStream {
+    let ident = item.ident;
+    let name = &item.name;
+    let o = &item.command;
+    let Args { decode, serialize, describe } = args(item);
+    let (returns_ty, returns_meta) = match &o.returns {
+        Some(t) => (
+            quote!(#t),
+            {
+                let d = describe_of(t);
+                quote!(::core::option::Option::Some(#d(__s)))
+            },
+        ),
+        None => (quote!(__q::Empty), quote!(::core::option::Option::None)),
+    };
+    let common = item.common();
+    let mask = ast::special_mask(&item.features);
+    let (sr, oob, pre, co, generate, boxed) =
+        (o.success_response, o.allow_oob, o.allow_preconfig, o.coroutine, o.generate, o.boxed);
+    let ser = serialize_impl(item, &serialize);
+    let ctor = if matches!(item.body, Body::Members(_)) { constructor(item) } else { TokenStream::new() };
+    quote! {
+        #[automatically_derived]
+        impl __q::Command for #ident {
+            const NAME: &'static str = #name;
+            const INFO: __q::CommandInfo = __q::CommandInfo {
+                name: #name,
+                success_response: #sr,
+                allow_oob: #oob,
+                allow_preconfig: #pre,
+                coroutine: #co,
+                generate: #generate,
+                boxed: #boxed,
+                special_features: #mask,
+            };
+            type Returns = #returns_ty;
+            fn describe_command(__s: &mut __q::SchemaBuilder) {
+                let __args = #describe;
+                let __returns = #returns_meta;
+                __s.add(__q::Definition::Command(__q::CommandDef {
+                    common: #common,
+                    args: __args,
+                    returns: __returns,
+                    boxed: #boxed,
+                    success_response: #sr,
+                    allow_oob: #oob,
+                    allow_preconfig: #pre,
+                    coroutine: #co,
+                    generate: #generate,
+                }));
+            }
+            fn decode_args(__args: __q::Map, __d: &mut __q::Decoder) -> __q::Result<Self> {
+                #decode
+            }
+        }
+        #ser
+        #ctor
+    }
+}
+
+pub fn expand_event(item: &Item) -> TokenStream {
+    let ident = item.ident;
+    let name = &item.name;
+    let Args { decode, serialize, describe } = args(item);
+    let common = item.common();
+    let mask = ast::special_mask(&item.features);
+    let boxed = item.command.boxed;
+    let ser = serialize_impl(item, &serialize);
+    let ctor = if matches!(item.body, Body::Members(_)) { constructor(item) } else { TokenStream::new() };
+    quote! {
+        #[automatically_derived]
+        impl __q::Event for #ident {
+            const NAME: &'static str = #name;
+            const SPECIAL_FEATURES: u8 = #mask;
+            fn describe_event(__s: &mut __q::SchemaBuilder) {
+                let __args = #describe;
+                __s.add(__q::Definition::Event(__q::EventDef {
+                    common: #common,
+                    args: __args,
+                    boxed: #boxed,
+                }));
+            }
+            fn decode_data(__args: __q::Map, __d: &mut __q::Decoder) -> __q::Result<Self> {
+                #decode
+            }
+        }
+        #ser
+        #ctor
+    }
+}

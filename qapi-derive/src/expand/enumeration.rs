@@ -1,0 +1,83 @@
+//! Enums.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::*;
+use crate::ast::Item;
+
+pub fn expand(item: &Item) -> TokenStream {
+    let ident = item.ident;
+    let vs = item.variants();
+    let values = vs.iter().map(|v| {
+        let name = &v.name;
+        let features = ast::features(&v.features);
+        let cond = ast::cond(&v.cfgs);
+        let doc = ast::doc(&v.doc);
+        let cfgs = &v.cfgs;
+        quote!(#(#cfgs)* __values.push(__q::enum_value(#name, #features, #cond, #doc));)
+    });
+    let common = item.common();
+    let prefix = match &item.prefix {
+        Some(p) => quote!(::core::option::Option::Some(::std::string::String::from(#p))),
+        None => quote!(::core::option::Option::None),
+    };
+    let describe = describe_fn(
+        item,
+        quote! {{
+            let mut __values = ::std::vec::Vec::new();
+            #(#values)*
+            __q::Definition::Enum(__q::EnumDef { common: #common, values: __values, prefix: #prefix })
+        }},
+    );
+    let all = vs.iter().map(|v| {
+        let (vi, cfgs) = (v.ident, &v.cfgs);
+        quote!(#(#cfgs)* Self::#vi)
+    });
+    let to_str = vs.iter().map(|v| {
+        let (vi, cfgs, name) = (v.ident, &v.cfgs, &v.name);
+        quote!(#(#cfgs)* Self::#vi => #name,)
+    });
+    let from_str = vs.iter().map(|v| {
+        let (vi, cfgs, name) = (v.ident, &v.cfgs, &v.name);
+        quote!(#(#cfgs)* #name => ::core::option::Option::Some(Self::#vi),)
+    });
+    let special = if vs.iter().any(|v| ast::special_mask(&v.features) != 0) {
+        let arms = vs.iter().map(|v| {
+            let (vi, cfgs) = (v.ident, &v.cfgs);
+            let mask = ast::special_mask(&v.features);
+            quote!(#(#cfgs)* Self::#vi => #mask,)
+        });
+        quote! {
+            fn special_features(&self) -> u8 {
+                match self { #(#arms)* }
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let serde = serde_impls(item, quote!(__s.serialize_str(__q::QapiEnum::as_str(self))));
+
+    quote! {
+        #[automatically_derived]
+        impl __q::Qapi for #ident {
+            const KIND: __q::Kind = __q::Kind::String;
+            #describe
+            fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
+                __q::decode_enum(__v, __d)
+            }
+        }
+        #[automatically_derived]
+        impl __q::QapiEnum for #ident {
+            const VALUES: &'static [Self] = &[#(#all),*];
+            fn as_str(&self) -> &'static str {
+                match self { #(#to_str)* }
+            }
+            fn from_name(__n: &str) -> ::core::option::Option<Self> {
+                match __n { #(#from_str)* _ => ::core::option::Option::None }
+            }
+            #special
+        }
+        #serde
+    }
+}

@@ -1,0 +1,201 @@
+//! Code generation, one module per meta-type.
+
+mod alternate;
+mod branches;
+mod command;
+mod enumeration;
+mod object;
+mod simple_union;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+
+use crate::ast::{self, Item, Member};
+use crate::attr::MetaKind;
+
+pub fn expand(item: &Item) -> TokenStream {
+    let body = match &item.meta {
+        MetaKind::Struct | MetaKind::Union => object::expand(item),
+        MetaKind::Enum => enumeration::expand(item),
+        MetaKind::Alternate => alternate::expand(item),
+        MetaKind::SimpleUnion => simple_union::expand(item),
+        MetaKind::Branches => branches::expand(item),
+        MetaKind::Command(_) => command::expand_command(item),
+        MetaKind::Event(_) => command::expand_event(item),
+    };
+    wrap(item, body)
+}
+
+/// Puts generated impls in an anonymous const with the runtime in scope
+/// as `__q`.
+pub fn wrap(item: &Item, body: TokenStream) -> TokenStream {
+    let krate = &item.krate;
+    quote! {
+        #[doc(hidden)]
+        #[allow(
+            non_upper_case_globals,
+            unused_attributes,
+            unused_qualifications,
+            unreachable_patterns,
+            clippy::all
+        )]
+        const _: () = {
+            #[allow(unused_imports)]
+            use #krate::__private as __q;
+            #body
+        };
+    }
+}
+
+/// `impl Serialize` and `impl Deserialize` through the runtime helpers.
+pub fn serde_impls(item: &Item, serialize_body: TokenStream) -> TokenStream {
+    let ident = item.ident;
+    quote! {
+        #[automatically_derived]
+        impl __q::serde::Serialize for #ident {
+            fn serialize<__S: __q::serde::Serializer>(&self, __s: __S)
+                -> ::core::result::Result<__S::Ok, __S::Error>
+            {
+                #serialize_body
+            }
+        }
+        #[automatically_derived]
+        impl<'de> __q::serde::Deserialize<'de> for #ident {
+            fn deserialize<__D: __q::serde::Deserializer<'de>>(__d: __D)
+                -> ::core::result::Result<Self, __D::Error>
+            {
+                __q::deserialize(__d)
+            }
+        }
+    }
+}
+
+/// `define(name, TypeId::of::<Self>(), |__s| <definition>)`.
+pub fn describe_fn(item: &Item, definition: TokenStream) -> TokenStream {
+    let name = &item.name;
+    quote! {
+        fn describe(__s: &mut __q::SchemaBuilder) -> __q::TypeRef {
+            __s.define(#name, __q::TypeId::of::<Self>(), |__s| #definition)
+        }
+    }
+}
+
+/// `<T as Qapi>::describe`, spanned on the type so that a missing impl
+/// points at the field.
+pub fn describe_of(ty: &syn::Type) -> TokenStream {
+    quote_spanned!(ty.span()=> <#ty as __q::Qapi>::describe)
+}
+
+/// Local variable name for a member.
+pub fn local(m: &Member) -> syn::Ident {
+    format_ident!("__m_{}", m.ident.unraw())
+}
+
+/// Statements pushing each member's metadata into `__members`.
+pub fn member_metadata<'a>(
+    members: impl Iterator<Item = &'a Member<'a>>,
+    ty_override: impl Fn(&Member) -> Option<TokenStream>,
+) -> TokenStream {
+    let pushes = members.map(|m| {
+        let name = &m.name;
+        let optional = m.optional;
+        let describe = ty_override(m).unwrap_or_else(|| describe_of(m.ty));
+        let features = ast::features(&m.features);
+        let cond = ast::cond(&m.cfgs);
+        let doc = ast::doc(&m.doc);
+        let cfgs = &m.cfgs;
+        quote! {
+            #(#cfgs)*
+            __members.push(__q::member(__s, #name, #describe, #optional, #features, #cond, #doc));
+        }
+    });
+    quote! {
+        let mut __members = ::std::vec::Vec::new();
+        #(#pushes)*
+    }
+}
+
+/// Statement reading one member from `__o` into its local.
+pub fn read_member(m: &Member) -> TokenStream {
+    let local = local(m);
+    let name = &m.name;
+    let ty = m.ty;
+    let mask = ast::special_mask(&m.features);
+    let cfgs = &m.cfgs;
+    let read = if m.optional {
+        quote_spanned!(ty.span()=> __o.optional::<#ty>(__d, #name, #mask)?)
+    } else {
+        quote_spanned!(ty.span()=> __o.required::<#ty>(__d, #name, #mask)?)
+    };
+    quote!(#(#cfgs)* let #local = #read;)
+}
+
+/// Statement writing one member of `self` into `__m`.
+pub fn write_member(m: &Member) -> TokenStream {
+    let ident = m.ident;
+    let name = &m.name;
+    let cfgs = &m.cfgs;
+    let mask = ast::special_mask(&m.features);
+    let write = if m.optional {
+        quote! {
+            if let ::core::option::Option::Some(__v) = &self.#ident {
+                __q::serde::ser::SerializeMap::serialize_entry(__m, #name, __v)?;
+            }
+        }
+    } else {
+        quote!(__q::serde::ser::SerializeMap::serialize_entry(__m, #name, &self.#ident)?;)
+    };
+    if mask != 0 {
+        quote!(#(#cfgs)* if !__q::output_hidden(#mask) { #write })
+    } else {
+        quote!(#(#cfgs)* { #write })
+    }
+}
+
+/// `Self { a: __m_a, ... }` with each field's cfgs.
+pub fn construct(members: &[Member]) -> TokenStream {
+    let fields = members.iter().map(|m| {
+        let ident = m.ident;
+        let local = local(m);
+        let cfgs = &m.cfgs;
+        quote!(#(#cfgs)* #ident: #local)
+    });
+    quote!(Self { #(#fields),* })
+}
+
+/// The inherent constructor `new(required...)`: optional members start
+/// absent.
+pub fn constructor(item: &Item) -> TokenStream {
+    let ident = item.ident;
+    let members = item.members();
+    if members.iter().any(|m| !m.cfgs.is_empty()) {
+        // A constructor whose signature changes with cfg would be a trap.
+        return TokenStream::new();
+    }
+    let params = members.iter().filter(|m| !m.optional).map(|m| {
+        let ident = m.ident;
+        let ty = &m.field.ty;
+        quote!(#ident: #ty)
+    });
+    let fields = members.iter().map(|m| {
+        let ident = m.ident;
+        if m.optional { quote!(#ident: ::core::option::Option::None) } else { quote!(#ident) }
+    });
+    let doc = format!(
+        "Creates a `{}` from its mandatory members; optional members start absent (`None`).",
+        item.ident
+    );
+    let vis = &item.input.vis;
+    quote! {
+        #[automatically_derived]
+        impl #ident {
+            #[doc = #doc]
+            #[allow(clippy::too_many_arguments)]
+            #vis fn new(#(#params),*) -> Self {
+                Self { #(#fields),* }
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Structs and flat unions.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::*;
+use crate::ast::Item;
+use crate::attr::MetaKind;
+
+pub fn expand(item: &Item) -> TokenStream {
+    let ident = item.ident;
+    let members = item.members();
+    let is_union = item.meta == MetaKind::Union;
+    let disc_name = item.discriminator.as_ref().map(|d| d.value.as_str());
+    let is_disc = |m: &Member| is_union && Some(m.name.as_str()) == disc_name;
+
+    // ---- decoding: members in declaration order; a union's branch last.
+    let reads = members.iter().map(|m| {
+        if m.base {
+            let local = local(m);
+            let ty = m.ty;
+            quote_spanned!(ty.span()=> let #local = <#ty as __q::QapiObject>::decode_members(__o, __d)?;)
+        } else if is_disc(m) {
+            let local = local(m);
+            let ty = m.ty;
+            let name = &m.name;
+            let mask = crate::ast::special_mask(&m.features);
+            quote_spanned! {ty.span()=>
+                let #local = __o.required::<<#ty as __q::QapiBranches>::Tag>(__d, #name, #mask)?;
+            }
+        } else {
+            read_member(m)
+        }
+    });
+    let branch_read = members.iter().filter(|m| is_disc(m)).map(|m| {
+        let local = local(m);
+        let ty = m.ty;
+        quote_spanned!(ty.span()=> let #local = <#ty as __q::QapiBranches>::decode_branch(#local, __o, __d)?;)
+    });
+    let construct = construct(members);
+
+    // ---- encoding
+    let writes = members.iter().map(|m| {
+        let ident = m.ident;
+        if m.base {
+            quote!(__q::QapiObject::serialize_members(&self.#ident, __m)?;)
+        } else if is_disc(m) {
+            let name = &m.name;
+            quote! {
+                __q::serde::ser::SerializeMap::serialize_entry(
+                    __m, #name, &__q::QapiBranches::tag(&self.#ident))?;
+            }
+        } else {
+            write_member(m)
+        }
+    });
+    let branch_write = members.iter().filter(|m| is_disc(m)).map(|m| {
+        let ident = m.ident;
+        quote!(__q::QapiBranches::serialize_branch(&self.#ident, __m)?;)
+    });
+
+    // ---- metadata
+    let own = member_metadata(members.iter().filter(|m| !m.base), |m| {
+        if is_disc(m) {
+            let ty = m.ty;
+            Some(quote_spanned!(ty.span()=> <<#ty as __q::QapiBranches>::Tag as __q::Qapi>::describe))
+        } else {
+            None
+        }
+    });
+    let common = item.common();
+    let definition = if is_union {
+        let disc = disc_name.unwrap_or_default();
+        let branches = members
+            .iter()
+            .filter(|m| is_disc(m))
+            .map(|m| {
+                let ty = m.ty;
+                quote_spanned!(ty.span()=> <#ty as __q::QapiBranches>::describe_branches(__s))
+            })
+            .next()
+            .unwrap_or_else(|| quote!(::std::vec::Vec::new()));
+        quote! {{
+            #own
+            __q::Definition::Union(__q::UnionDef {
+                common: #common,
+                base: __q::UnionBase::Inline(__members),
+                discriminator: ::std::string::String::from(#disc),
+                branches: #branches,
+            })
+        }}
+    } else {
+        let base = members
+            .iter()
+            .find(|m| m.base)
+            .map(|m| {
+                let d = describe_of(m.ty);
+                quote!(__q::base_name(#d(__s)))
+            })
+            .unwrap_or_else(|| quote!(::core::option::Option::None));
+        quote! {{
+            let __base = #base;
+            #own
+            __q::Definition::Struct(__q::StructDef { common: #common, base: __base, members: __members })
+        }}
+    };
+    let describe = describe_fn(item, definition);
+    let serde = serde_impls(item, quote!(__q::serialize_object(self, __s)));
+    let ctor = if is_union { TokenStream::new() } else { constructor(item) };
+
+    quote! {
+        #[automatically_derived]
+        impl __q::Qapi for #ident {
+            const KIND: __q::Kind = __q::Kind::Object;
+            #describe
+            fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
+                __d.whole_object(__v)
+            }
+        }
+        #[automatically_derived]
+        impl __q::QapiObject for #ident {
+            fn decode_members(__o: &mut __q::ObjectInput, __d: &mut __q::Decoder) -> __q::Result<Self> {
+                #(#reads)*
+                #(#branch_read)*
+                ::core::result::Result::Ok(#construct)
+            }
+            fn serialize_members<__M: __q::serde::ser::SerializeMap>(&self, __m: &mut __M)
+                -> ::core::result::Result<(), __M::Error>
+            {
+                #(#writes)*
+                #(#branch_write)*
+                ::core::result::Result::Ok(())
+            }
+        }
+        #serde
+        #ctor
+    }
+}

@@ -1,0 +1,76 @@
+//! Simple (legacy) unions: `{"type": <branch>, "data": <value>}`.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::*;
+use crate::ast::Item;
+
+pub fn expand(item: &Item) -> TokenStream {
+    let ident = item.ident;
+    let vs: Vec<_> = item.variants().iter().filter(|v| v.ty.is_some()).collect();
+
+    let arms = vs.iter().map(|v| {
+        let (vi, cfgs, bname) = (v.ident, &v.cfgs, &v.name);
+        let ty = v.ty.expect("filtered");
+        quote_spanned! {ty.span()=>
+            #(#cfgs)* #bname => Self::#vi(__o.required::<#ty>(__d, "data", 0)?),
+        }
+    });
+    let writes = vs.iter().map(|v| {
+        let (vi, cfgs, bname) = (v.ident, &v.cfgs, &v.name);
+        quote! {
+            #(#cfgs)* Self::#vi(__x) => {
+                __q::serde::ser::SerializeMap::serialize_entry(__m, "type", #bname)?;
+                __q::serde::ser::SerializeMap::serialize_entry(__m, "data", __x)?;
+            }
+        }
+    });
+    let branches = vs.iter().map(|v| {
+        let bname = &v.name;
+        let describe = describe_of(v.ty.expect("filtered"));
+        let cond = ast::cond(&v.cfgs);
+        let doc = ast::doc(&v.doc);
+        let cfgs = &v.cfgs;
+        quote!(#(#cfgs)* __branches.push(__q::branch(__s, #bname, #describe, #cond, #doc));)
+    });
+    let common = item.common();
+    let describe = describe_fn(
+        item,
+        quote! {{
+            let mut __branches = ::std::vec::Vec::new();
+            #(#branches)*
+            __q::Definition::SimpleUnion(__q::SimpleUnionDef { common: #common, branches: __branches })
+        }},
+    );
+    let serde = serde_impls(item, quote!(__q::serialize_object(self, __s)));
+
+    quote! {
+        #[automatically_derived]
+        impl __q::Qapi for #ident {
+            const KIND: __q::Kind = __q::Kind::Object;
+            #describe
+            fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
+                __d.whole_object(__v)
+            }
+        }
+        #[automatically_derived]
+        impl __q::QapiObject for #ident {
+            fn decode_members(__o: &mut __q::ObjectInput, __d: &mut __q::Decoder) -> __q::Result<Self> {
+                let __kind = __q::simple_union_kind(__o, __d)?;
+                ::core::result::Result::Ok(match __kind.as_str() {
+                    #(#arms)*
+                    _ => return ::core::result::Result::Err(__q::simple_union_kind_error(__d, &__kind)),
+                })
+            }
+            fn serialize_members<__M: __q::serde::ser::SerializeMap>(&self, __m: &mut __M)
+                -> ::core::result::Result<(), __M::Error>
+            {
+                match self { #(#writes)* }
+                ::core::result::Result::Ok(())
+            }
+        }
+        #serde
+    }
+}
