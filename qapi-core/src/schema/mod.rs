@@ -4,6 +4,7 @@
 pub mod cond;
 pub mod introspect;
 pub mod model;
+pub mod profiles;
 
 pub use cond::{Cond, CondSet};
 pub use introspect::{Era, IntrospectOptions, Introspection, introspect};
