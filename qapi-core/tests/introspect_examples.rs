@@ -786,3 +786,140 @@ fn errors() {
         Err(IntrospectError::BadDiscriminator { .. })
     ));
 }
+
+#[test]
+fn implicit_arg_conditions_features_and_eras() {
+    let f = |n: &str, c: Option<&str>| Feature {
+        name: n.into(),
+        cond: c.map(Cond::name),
+    };
+    let s = schema(vec![
+        Definition::Command(with_cond(CommandDef::new("cmd"), |c| {
+            c.common.cond = Some(Cond::All(vec![Cond::name("A"), Cond::name("B")]));
+            c.common.features = vec![f("deprecated", Some("OLD")), f("unstable", None)];
+            c.args = ArgsDef::Inline(vec![with_cond(member("*m", named("E")), |m| {
+                m.features = vec![f("x", None), f("y", Some("Y"))];
+            })]);
+        })),
+        Definition::Event(with_cond(EventDef::new("EMPTY"), |e| {
+            e.args = ArgsDef::Inline(vec![])
+        })),
+        enum_def(
+            "E",
+            vec![with_cond(EnumValue::new("v"), |v| {
+                v.features = vec![f("unstable", None)]
+            })],
+        ),
+    ]);
+    let all = introspect(&s, &IntrospectOptions::new().unmask(true)).unwrap();
+    let conds = all.conditions();
+    let ents: Vec<(String, String)> = conds
+        .entities
+        .iter()
+        .map(|(n, c)| (n.clone(), cond_to_c(c)))
+        .collect();
+    let both = "defined(A) && defined(B)".to_owned();
+    assert_eq!(
+        ents,
+        [
+            ("cmd".to_owned(), both.clone()),
+            ("q_obj_cmd-arg".to_owned(), both)
+        ]
+    );
+    let items: Vec<(String, String)> = conds
+        .items
+        .iter()
+        .map(|i| (i.path.clone(), i.effective_if_c()))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            (
+                "/features[\"deprecated\"]".to_owned(),
+                "(defined(A) && defined(B)) && (defined(OLD))".to_owned()
+            ),
+            (
+                "/members[name=m]/features[\"y\"]".to_owned(),
+                "(defined(A) && defined(B)) && (defined(Y))".to_owned()
+            ),
+        ]
+    );
+    let json = all.to_json();
+    assert_eq!(
+        json[1],
+        json!({"name": "EMPTY", "meta-type": "event", "arg-type": "q_empty"})
+    );
+
+    let some = CondSet::only(["A", "B", "Y"]);
+    let got = run(&s, &IntrospectOptions::new().conds(some.clone()));
+    assert_eq!(
+        got,
+        json!([
+            {"name": "cmd", "ret-type": "1", "meta-type": "command", "arg-type": "0", "features": ["unstable"]},
+            {"name": "EMPTY", "meta-type": "event", "arg-type": "1"},
+            {"name": "0", "members": [{"name": "m", "default": null, "type": "2", "features": ["x", "y"]}], "meta-type": "object"},
+            {"name": "1", "members": [], "meta-type": "object"},
+            {"name": "2", "members": [{"name": "v", "features": ["unstable"]}], "meta-type": "enum", "values": ["v"]},
+        ])
+    );
+    // 5.0: member features yes, enum members (and their features) no.
+    let v5 = run(&s, &IntrospectOptions::new().conds(some).era(Era::V5_0));
+    assert_eq!(v5[2], got[2]);
+    assert_eq!(
+        v5[4],
+        json!({"name": "2", "meta-type": "enum", "values": ["v"]})
+    );
+    // A false command condition drops the command and its implicit type.
+    let got = run(&s, &IntrospectOptions::new().conds(CondSet::only(["A"])));
+    let names: Vec<&str> = got
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["EMPTY", "1", "2"]);
+}
+
+#[test]
+fn qemu_text_escapes_like_qemu() {
+    let s = schema(vec![Definition::Event(EventDef::new("é\"\\\u{1}😀"))]);
+    let got = introspect(&s, &IntrospectOptions::new()).unwrap();
+    assert_eq!(
+        got.to_qemu_text(),
+        r#"[{"name": "\u00E9\"\\\u0001\uD83D\uDE00", "meta-type": "event", "arg-type": "0"}, {"name": "0", "members": [], "meta-type": "object"}]"#
+    );
+}
+
+#[test]
+fn large_schema_is_linear() {
+    // 4000 structs in a chain of references plus 1000 commands; must
+    // stay fast even in debug builds (no quadratic lookups).
+    let mut defs = Vec::new();
+    for i in 0..1000 {
+        defs.push(Definition::Command(with_cond(
+            CommandDef::new(format!("cmd-{i}")),
+            |c| {
+                c.args = ArgsDef::Inline(vec![member("s", named(&format!("S{}", i * 4)))]);
+                c.returns = Some(TypeRef::array(named(&format!("S{}", i * 4 + 1))));
+            },
+        )));
+    }
+    for i in 0..4000 {
+        let next = if i + 1 < 4000 {
+            format!("S{}", i + 1)
+        } else {
+            "str".into()
+        };
+        defs.push(struct_def(
+            &format!("S{i}"),
+            None,
+            vec![member("*n", named(&next)), member("k", named("int32"))],
+        ));
+    }
+    let s = schema(defs);
+    let t = std::time::Instant::now();
+    let got = introspect(&s, &IntrospectOptions::new()).unwrap();
+    let elapsed = t.elapsed();
+    assert_eq!(got.entries.len(), 1000 + 1000 + 4000 + 1000 + 2);
+    assert!(elapsed.as_secs_f64() < 2.0, "took {elapsed:?}");
+}
