@@ -52,7 +52,7 @@ impl Kind {
     label = "not a QAPI type",
     note = "add `#[derive(Qapi)]` to `{Self}`, or use a QAPI built-in (String, i64, u16, f64, bool, qapi::Size, qapi::Null, serde_json::Value, Vec<T>, Box<T>)"
 )]
-pub trait Qapi: serde::Serialize + Sized {
+pub trait Qapi: serde::Serialize + serde::de::DeserializeOwned + Sized {
     /// How values of this type appear in JSON.
     const KIND: Kind;
 

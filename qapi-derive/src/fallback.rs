@@ -22,6 +22,13 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
                     ::core::unreachable!("the derive of this type failed to compile")
                 }
             }
+            impl<'de> __q::serde::Deserialize<'de> for #ident {
+                fn deserialize<__D: __q::serde::Deserializer<'de>>(_: __D)
+                    -> ::core::result::Result<Self, __D::Error>
+                {
+                    ::core::unreachable!("the derive of this type failed to compile")
+                }
+            }
             impl __q::Qapi for #ident {
                 const KIND: __q::Kind = __q::Kind::Any;
                 fn describe(_: &mut __q::SchemaBuilder) -> __q::TypeRef {

@@ -1,4 +1,5 @@
 #![allow(dead_code)]
+pub mod example;
 pub mod qsd_mini;
 
 use qapi::{Command, Decoder, Map, Value};

@@ -1,0 +1,151 @@
+//! Writing [`Value`]s in QEMU's JSON format.
+
+use super::number::{write_double, write_i64, write_u64};
+use super::qdict::{bucket, sort_qdict};
+use super::strings::write_quoted;
+use crate::value::{Map, Value};
+
+/// The order object members are written in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum KeyOrder {
+    /// The order members were inserted (cheapest).
+    #[default]
+    Insertion,
+    /// The order QEMU's `QDict` iterates: ascending `tdb_hash(key) % 512`
+    /// bucket, and within a bucket the member inserted last first.
+    QDict,
+}
+
+/// How to format JSON output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct WriteOptions {
+    /// Member order of objects.
+    pub key_order: KeyOrder,
+    /// QEMU's `pretty=on` layout: one item per line, 4 spaces per level.
+    pub pretty: bool,
+}
+
+impl WriteOptions {
+    /// Compact, insertion order.
+    pub const COMPACT: WriteOptions = WriteOptions { key_order: KeyOrder::Insertion, pretty: false };
+    /// Exactly what QEMU sends: compact, QDict member order.
+    pub const QEMU: WriteOptions = WriteOptions { key_order: KeyOrder::QDict, pretty: false };
+    /// What a `pretty=on` QEMU monitor sends: pretty, QDict member order.
+    pub const QEMU_PRETTY: WriteOptions = WriteOptions { key_order: KeyOrder::QDict, pretty: true };
+}
+
+/// Appends a newline and `4 * depth` spaces.
+#[inline]
+pub(crate) fn newline_indent(out: &mut Vec<u8>, depth: usize) {
+    out.push(b'\n');
+    out.resize(out.len() + 4 * depth, b' ');
+}
+
+/// What goes before a member or element: `", "` in compact mode, or
+/// `",\n"` / `"\n"` plus indentation in pretty mode.
+#[inline]
+pub(crate) fn separator(out: &mut Vec<u8>, pretty: bool, first: bool, depth: usize) {
+    if !first {
+        out.push(b',');
+        if !pretty {
+            out.push(b' ');
+        }
+    }
+    if pretty {
+        newline_indent(out, depth);
+    }
+}
+
+/// Closes a container opened at `depth`.
+#[inline]
+pub(crate) fn close(out: &mut Vec<u8>, pretty: bool, depth: usize, c: u8) {
+    if pretty {
+        newline_indent(out, depth);
+    }
+    out.push(c);
+}
+
+/// Appends `value` as JSON to `out` in QEMU's format (see
+/// [`WriteOptions`]). Nothing is appended after the value (QMP adds a
+/// line ending).
+pub fn write_value(value: &Value, out: &mut Vec<u8>, opts: &WriteOptions) {
+    write_at(value, out, opts, 0);
+}
+
+/// [`write_value`] into a new buffer.
+pub fn value_to_vec(value: &Value, opts: &WriteOptions) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
+    write_value(value, &mut out, opts);
+    out
+}
+
+/// [`write_value`] into a new `String` (the output is always ASCII).
+pub fn value_to_string(value: &Value, opts: &WriteOptions) -> String {
+    let out = value_to_vec(value, opts);
+    out.iter().map(|&b| char::from(b)).collect()
+}
+
+fn write_at(value: &Value, out: &mut Vec<u8>, opts: &WriteOptions, depth: usize) {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Int(i) => write_i64(out, *i),
+        Value::UInt(u) => write_u64(out, *u),
+        Value::Double(d) => write_double(out, *d),
+        Value::String(s) => write_quoted(out, s),
+        Value::Array(a) => {
+            out.push(b'[');
+            for (n, v) in a.iter().enumerate() {
+                separator(out, opts.pretty, n == 0, depth + 1);
+                write_at(v, out, opts, depth + 1);
+            }
+            close(out, opts.pretty, depth, b']');
+        }
+        Value::Object(m) => {
+            out.push(b'{');
+            match opts.key_order {
+                KeyOrder::Insertion => {
+                    for (n, (k, v)) in m.iter().enumerate() {
+                        write_member(out, opts, n == 0, depth, k, v);
+                    }
+                }
+                KeyOrder::QDict => write_members_qdict(out, opts, depth, m),
+            }
+            close(out, opts.pretty, depth, b'}');
+        }
+    }
+}
+
+#[inline]
+fn write_member(out: &mut Vec<u8>, opts: &WriteOptions, first: bool, depth: usize, k: &str, v: &Value) {
+    separator(out, opts.pretty, first, depth + 1);
+    write_quoted(out, k);
+    out.extend_from_slice(b": ");
+    write_at(v, out, opts, depth + 1);
+}
+
+fn write_members_qdict(out: &mut Vec<u8>, opts: &WriteOptions, depth: usize, m: &Map) {
+    let entries = m.entries();
+    const SMALL: usize = 16;
+    if entries.len() <= SMALL {
+        let mut order = [(0u32, 0usize); SMALL];
+        let order = &mut order[..entries.len()];
+        for (i, (k, _)) in entries.iter().enumerate() {
+            order[i] = (bucket(k), i);
+        }
+        sort_qdict(order);
+        for (n, &(_, i)) in order.iter().enumerate() {
+            let (k, v) = &entries[i];
+            write_member(out, opts, n == 0, depth, k, v);
+        }
+    } else {
+        let mut order: Vec<(u32, usize)> =
+            entries.iter().enumerate().map(|(i, (k, _))| (bucket(k), i)).collect();
+        sort_qdict(&mut order);
+        for (n, &(_, i)) in order.iter().enumerate() {
+            let (k, v) = &entries[i];
+            write_member(out, opts, n == 0, depth, k, v);
+        }
+    }
+}
