@@ -1,7 +1,4 @@
-//! QEMU's QAPI schema language as Rust derive macros.
-//!
-//! See the README for an overview. This crate re-exports the runtime
-//! ([`qapi_core`]) and the `#[derive(Qapi)]` macro.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
 pub use qapi_core::*;
