@@ -14,6 +14,7 @@ pub mod command;
 pub mod decode;
 pub mod describe;
 pub mod error;
+pub mod json;
 pub mod policy;
 pub mod schema;
 pub mod traits;

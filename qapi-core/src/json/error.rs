@@ -34,7 +34,10 @@ pub struct JsonError {
 
 impl JsonError {
     pub(crate) fn new(kind: JsonErrorKind, desc: impl Into<Cow<'static, str>>) -> JsonError {
-        JsonError { kind, desc: desc.into() }
+        JsonError {
+            kind,
+            desc: desc.into(),
+        }
     }
 
     pub(crate) fn syntax(msg: &str) -> JsonError {
@@ -43,7 +46,10 @@ impl JsonError {
         while !msg.is_char_boundary(end) {
             end -= 1;
         }
-        JsonError::new(JsonErrorKind::Syntax, format!("JSON parse error, {}", &msg[..end]))
+        JsonError::new(
+            JsonErrorKind::Syntax,
+            format!("JSON parse error, {}", &msg[..end]),
+        )
     }
 
     /// The kind of error.

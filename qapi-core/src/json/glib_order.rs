@@ -13,7 +13,10 @@ use super::qdict::for_each_mod_utf8_byte;
 pub fn g_str_hash(key: &str) -> u32 {
     let mut h: u32 = 5381;
     for_each_mod_utf8_byte(key, |b| {
-        h = h.wrapping_shl(5).wrapping_add(h).wrapping_add(b as i8 as i32 as u32);
+        h = h
+            .wrapping_shl(5)
+            .wrapping_add(h)
+            .wrapping_add(b as i8 as i32 as u32);
     });
     h
 }
@@ -247,7 +250,10 @@ impl<'a> GHashTableModel<'a> {
 /// `consumed_in_order` are the members the visitor looked up and found,
 /// in visiting order (names not in the object are ignored). Returns the
 /// first key left, in GLib hash-table order, or `None` if none is left.
-pub fn first_leftover<'a>(keys_in_qdict_order: &[&'a str], consumed_in_order: &[&str]) -> Option<&'a str> {
+pub fn first_leftover<'a>(
+    keys_in_qdict_order: &[&'a str],
+    consumed_in_order: &[&str],
+) -> Option<&'a str> {
     let mut t = GHashTableModel::new();
     for k in keys_in_qdict_order {
         t.insert(k);
@@ -260,7 +266,10 @@ pub fn first_leftover<'a>(keys_in_qdict_order: &[&'a str], consumed_in_order: &[
 
 /// Like [`first_leftover`], taking the keys in the order they were read
 /// (insertion order) and applying the QDict order first.
-pub fn first_leftover_from_input<'a>(keys_in_input_order: &[&'a str], consumed_in_order: &[&str]) -> Option<&'a str> {
+pub fn first_leftover_from_input<'a>(
+    keys_in_input_order: &[&'a str],
+    consumed_in_order: &[&str],
+) -> Option<&'a str> {
     let ordered = super::qdict::qdict_order(keys_in_input_order);
     first_leftover(&ordered, consumed_in_order)
 }

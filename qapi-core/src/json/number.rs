@@ -32,7 +32,11 @@ pub(crate) fn write_i64(out: &mut Vec<u8>, v: i64) {
 /// removed; `inf`, `-inf`, `nan`, `-nan`; `-0` for negative zero.
 pub(crate) fn write_double(out: &mut Vec<u8>, v: f64) {
     if v.is_nan() {
-        out.extend_from_slice(if v.is_sign_negative() { b"-nan" } else { b"nan" });
+        out.extend_from_slice(if v.is_sign_negative() {
+            b"-nan"
+        } else {
+            b"nan"
+        });
         return;
     }
     if v.is_infinite() {

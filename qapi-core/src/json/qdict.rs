@@ -50,8 +50,11 @@ pub(crate) fn sort_qdict(entries: &mut [(u32, usize)]) {
 /// insertion (QEMU replaces the value in place); only that index is
 /// listed.
 pub fn qdict_order_indices<S: AsRef<str>>(keys: &[S]) -> Vec<usize> {
-    let mut v: Vec<(u32, usize)> =
-        keys.iter().enumerate().map(|(i, k)| (bucket(k.as_ref()), i)).collect();
+    let mut v: Vec<(u32, usize)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (bucket(k.as_ref()), i))
+        .collect();
     sort_qdict(&mut v);
     let mut out = Vec::with_capacity(v.len());
     for (n, &(b, i)) in v.iter().enumerate() {
@@ -69,7 +72,10 @@ pub fn qdict_order_indices<S: AsRef<str>>(keys: &[S]) -> Vec<usize> {
 
 /// The keys (given in insertion order) in QDict iteration order.
 pub fn qdict_order<'a>(keys: &[&'a str]) -> Vec<&'a str> {
-    qdict_order_indices(keys).into_iter().map(|i| keys[i]).collect()
+    qdict_order_indices(keys)
+        .into_iter()
+        .map(|i| keys[i])
+        .collect()
 }
 
 #[cfg(test)]
@@ -78,9 +84,15 @@ mod tests {
 
     #[test]
     fn version_triple() {
-        assert_eq!(qdict_order(&["major", "minor", "micro"]), ["micro", "minor", "major"]);
+        assert_eq!(
+            qdict_order(&["major", "minor", "micro"]),
+            ["micro", "minor", "major"]
+        );
         assert_eq!(qdict_order(&["id", "return"]), ["return", "id"]);
-        assert_eq!(qdict_order(&["return", "error", "id"]), ["return", "id", "error"]);
+        assert_eq!(
+            qdict_order(&["return", "error", "id"]),
+            ["return", "id", "error"]
+        );
         assert_eq!(qdict_order(&["a", "a"]), ["a"]);
     }
 }

@@ -28,7 +28,9 @@ impl SerError {
     }
 
     fn key_must_be_a_string() -> SerError {
-        SerError { msg: "key must be a string".to_owned() }
+        SerError {
+            msg: "key must be a string".to_owned(),
+        }
     }
 }
 
@@ -42,7 +44,9 @@ impl std::error::Error for SerError {}
 
 impl ser::Error for SerError {
     fn custom<T: fmt::Display>(msg: T) -> SerError {
-        SerError { msg: msg.to_string() }
+        SerError {
+            msg: msg.to_string(),
+        }
     }
 }
 
@@ -76,7 +80,13 @@ pub struct Serializer<'o> {
 impl<'o> Serializer<'o> {
     /// A serializer appending to `out`.
     pub fn new(out: &'o mut Vec<u8>, opts: WriteOptions) -> Serializer<'o> {
-        Serializer { out, opts, depth: 0, pending: Vec::new(), scratch: Vec::new() }
+        Serializer {
+            out,
+            opts,
+            depth: 0,
+            pending: Vec::new(),
+            scratch: Vec::new(),
+        }
     }
 
     fn begin_variant(&mut self, variant: &str) {
@@ -95,7 +105,15 @@ impl<'o> Serializer<'o> {
     fn open_array(&mut self, wrapped: bool) -> Compound<'_, 'o> {
         self.out.push(b'[');
         self.depth += 1;
-        Compound { ser: self, first: true, is_array: true, buffered: false, start: 0, base: 0, wrapped }
+        Compound {
+            ser: self,
+            first: true,
+            is_array: true,
+            buffered: false,
+            start: 0,
+            base: 0,
+            wrapped,
+        }
     }
 
     fn open_object(&mut self, wrapped: bool) -> Compound<'_, 'o> {
@@ -106,7 +124,15 @@ impl<'o> Serializer<'o> {
         }
         let start = self.out.len();
         let base = self.pending.len();
-        Compound { ser: self, first: true, is_array: false, buffered, start, base, wrapped }
+        Compound {
+            ser: self,
+            first: true,
+            is_array: false,
+            buffered,
+            start,
+            base,
+            wrapped,
+        }
     }
 }
 
@@ -118,7 +144,10 @@ pub fn to_vec<T: ?Sized + Serialize>(value: &T, opts: &WriteOptions) -> Result<V
 }
 
 /// Serializes `value` into a new `String` (the output is always ASCII).
-pub fn to_string<T: ?Sized + Serialize>(value: &T, opts: &WriteOptions) -> Result<String, SerError> {
+pub fn to_string<T: ?Sized + Serialize>(
+    value: &T,
+    opts: &WriteOptions,
+) -> Result<String, SerError> {
     let out = to_vec(value, opts)?;
     Ok(out.iter().map(|&b| char::from(b)).collect())
 }
@@ -150,7 +179,8 @@ impl<'a, 'o> ser::Serializer for &'a mut Serializer<'o> {
     type SerializeStructVariant = Compound<'a, 'o>;
 
     fn serialize_bool(self, v: bool) -> Result<(), SerError> {
-        self.out.extend_from_slice(if v { b"true" } else { b"false" });
+        self.out
+            .extend_from_slice(if v { b"true" } else { b"false" });
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> Result<(), SerError> {
@@ -264,7 +294,11 @@ impl<'a, 'o> ser::Serializer for &'a mut Serializer<'o> {
     fn serialize_tuple(self, _len: usize) -> Result<Compound<'a, 'o>, SerError> {
         Ok(self.open_array(false))
     }
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a, 'o>, SerError> {
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a, 'o>, SerError> {
         Ok(self.open_array(false))
     }
     fn serialize_tuple_variant(
@@ -280,7 +314,11 @@ impl<'a, 'o> ser::Serializer for &'a mut Serializer<'o> {
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 'o>, SerError> {
         Ok(self.open_object(false))
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a, 'o>, SerError> {
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a, 'o>, SerError> {
         Ok(self.open_object(false))
     }
     fn serialize_struct_variant(
@@ -325,7 +363,13 @@ impl Compound<'_, '_> {
             write_quoted(ser.out, key);
             let key_end = ser.out.len();
             let seq = (ser.pending.len() - self.base) as u32;
-            ser.pending.push(Pending { bucket: bucket(key), seq, key_start, key_end, val_end: key_end });
+            ser.pending.push(Pending {
+                bucket: bucket(key),
+                seq,
+                key_start,
+                key_end,
+                val_end: key_end,
+            });
         } else {
             separator(ser.out, ser.opts.pretty, self.first, ser.depth);
             self.first = false;
@@ -338,14 +382,26 @@ impl Compound<'_, '_> {
         let ser = &mut *self.ser;
         if self.buffered {
             let key_start = ser.out.len();
-            let bucket = key.serialize(MapKeySerializer { out: &mut *ser.out, want_bucket: true })?;
+            let bucket = key.serialize(MapKeySerializer {
+                out: &mut *ser.out,
+                want_bucket: true,
+            })?;
             let key_end = ser.out.len();
             let seq = (ser.pending.len() - self.base) as u32;
-            ser.pending.push(Pending { bucket, seq, key_start, key_end, val_end: key_end });
+            ser.pending.push(Pending {
+                bucket,
+                seq,
+                key_start,
+                key_end,
+                val_end: key_end,
+            });
         } else {
             separator(ser.out, ser.opts.pretty, self.first, ser.depth);
             self.first = false;
-            key.serialize(MapKeySerializer { out: &mut *ser.out, want_bucket: false })?;
+            key.serialize(MapKeySerializer {
+                out: &mut *ser.out,
+                want_bucket: false,
+            })?;
             ser.out.extend_from_slice(b": ");
         }
         Ok(())
@@ -368,7 +424,12 @@ impl Compound<'_, '_> {
             finish_buffered(ser, self.start, self.base);
         } else {
             ser.depth -= 1;
-            close(ser.out, ser.opts.pretty, ser.depth, if self.is_array { b']' } else { b'}' });
+            close(
+                ser.out,
+                ser.opts.pretty,
+                ser.depth,
+                if self.is_array { b']' } else { b'}' },
+            );
         }
         if self.wrapped {
             ser.end_variant();
@@ -379,7 +440,13 @@ impl Compound<'_, '_> {
 
 /// Rewrites the members collected since `start` as a QDict-ordered object.
 fn finish_buffered(ser: &mut Serializer<'_>, start: usize, base: usize) {
-    let Serializer { out, opts, depth, pending, scratch } = ser;
+    let Serializer {
+        out,
+        opts,
+        depth,
+        pending,
+        scratch,
+    } = ser;
     let entries = &mut pending[base..];
     entries.sort_unstable_by(|a, b| a.bucket.cmp(&b.bucket).then(b.seq.cmp(&a.seq)));
     scratch.clear();
@@ -398,10 +465,18 @@ fn finish_buffered(ser: &mut Serializer<'_>, start: usize, base: usize) {
         // the last value (QDict replaces in place). Entries of a bucket
         // are sorted newest first, so skip all but the oldest insertion.
         let key = key_of(&e);
-        if entries[n + 1..].iter().take_while(|x| x.bucket == e.bucket).any(|x| key_of(x) == key) {
+        if entries[n + 1..]
+            .iter()
+            .take_while(|x| x.bucket == e.bucket)
+            .any(|x| key_of(x) == key)
+        {
             continue;
         }
-        let newest = entries[group_start..n].iter().find(|x| key_of(x) == key).copied().unwrap_or(e);
+        let newest = entries[group_start..n]
+            .iter()
+            .find(|x| key_of(x) == key)
+            .copied()
+            .unwrap_or(e);
         separator(out, opts.pretty, first, *depth);
         first = false;
         out.extend_from_slice(key);
@@ -474,7 +549,11 @@ impl ser::SerializeMap for Compound<'_, '_> {
 impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = SerError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), SerError> {
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
         self.key_str(key);
         self.value(value)
     }
@@ -486,7 +565,11 @@ impl ser::SerializeStruct for Compound<'_, '_> {
 impl ser::SerializeStructVariant for Compound<'_, '_> {
     type Ok = ();
     type Error = SerError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), SerError> {
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
         self.key_str(key);
         self.value(value)
     }
@@ -535,10 +618,19 @@ impl ser::Serializer for MapKeySerializer<'_> {
         let mut buf = [0u8; 4];
         self.key(v.encode_utf8(&mut buf))
     }
-    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<u32, SerError> {
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<u32, SerError> {
         self.key(variant)
     }
-    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _name: &'static str, value: &T) -> Result<u32, SerError> {
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<u32, SerError> {
         value.serialize(self)
     }
 
@@ -584,7 +676,11 @@ impl ser::Serializer for MapKeySerializer<'_> {
     fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, SerError> {
         Err(SerError::key_must_be_a_string())
     }
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeTupleStruct, SerError> {
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, SerError> {
         Err(SerError::key_must_be_a_string())
     }
     fn serialize_tuple_variant(
@@ -599,7 +695,11 @@ impl ser::Serializer for MapKeySerializer<'_> {
     fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, SerError> {
         Err(SerError::key_must_be_a_string())
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct, SerError> {
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, SerError> {
         Err(SerError::key_must_be_a_string())
     }
     fn serialize_struct_variant(

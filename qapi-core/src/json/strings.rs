@@ -59,7 +59,9 @@ pub(crate) fn render_c_bytes(bytes: &[u8]) -> String {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     let bytes = &bytes[..end];
     if let Ok(s) = std::str::from_utf8(bytes) {
-        if s.chars().all(|c| is_valid_codepoint(i64::from(u32::from(c)))) {
+        if s.chars()
+            .all(|c| is_valid_codepoint(i64::from(u32::from(c))))
+        {
             return s.to_owned();
         }
     }
@@ -68,7 +70,10 @@ pub(crate) fn render_c_bytes(bytes: &[u8]) -> String {
     while pos < bytes.len() {
         let (cp, next) = mod_utf8_codepoint(bytes, pos);
         let next = next.max(pos + 1);
-        let c = u32::try_from(cp).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}');
+        let c = u32::try_from(cp)
+            .ok()
+            .and_then(char::from_u32)
+            .unwrap_or('\u{FFFD}');
         out.push(c);
         pos = next;
     }
@@ -210,7 +215,10 @@ fn cvt4hex(tok: &[u8], p: usize) -> i64 {
 }
 
 fn push_char(out: &mut Vec<u8>, cp: i64) {
-    let c = u32::try_from(cp).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}');
+    let c = u32::try_from(cp)
+        .ok()
+        .and_then(char::from_u32)
+        .unwrap_or('\u{FFFD}');
     let mut buf = [0u8; 4];
     out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
 }
@@ -310,7 +318,10 @@ mod tests {
     #[test]
     fn quoting() {
         assert_eq!(q("a\"b\\c/"), r#""a\"b\\c/""#);
-        assert_eq!(q("\u{8}\u{c}\n\r\t\u{1}\u{7f}"), r#""\b\f\n\r\t\u0001\u007F""#);
+        assert_eq!(
+            q("\u{8}\u{c}\n\r\t\u{1}\u{7f}"),
+            r#""\b\f\n\r\t\u0001\u007F""#
+        );
         assert_eq!(q("\u{e9}\u{1F600}"), r#""\u00E9\uD83D\uDE00""#);
         assert_eq!(q("\0"), r#""\u0000""#);
         assert_eq!(q("\u{FFFE}\u{FDD0}"), r#""\uFFFD\uFFFD""#);
@@ -320,10 +331,16 @@ mod tests {
     fn decoding() {
         assert_eq!(decode_string(br#""abc""#).unwrap(), "abc");
         assert_eq!(decode_string(br#"'a\'b"c'"#).unwrap(), "a'b\"c");
-        assert_eq!(decode_string(br#""\u00e9\ud83d\ude00""#).unwrap(), "\u{e9}\u{1F600}");
+        assert_eq!(
+            decode_string(br#""\u00e9\ud83d\ude00""#).unwrap(),
+            "\u{e9}\u{1F600}"
+        );
         assert_eq!(decode_string(b"\"a\xc0\x80b\"").unwrap(), "a\0b");
         assert_eq!(decode_string(br#""a\u0000b""#).unwrap(), "a\0b");
-        assert_eq!(decode_string(br#""\q""#).unwrap_err(), "invalid escape sequence in string");
+        assert_eq!(
+            decode_string(br#""\q""#).unwrap_err(),
+            "invalid escape sequence in string"
+        );
         assert_eq!(
             decode_string(br#""\ud800""#).unwrap_err(),
             "\\ud800 is not a valid Unicode character"
@@ -336,7 +353,10 @@ mod tests {
             decode_string(br#""\udbff\udfff""#).unwrap_err(),
             "\\udbff\\udfff is not a valid Unicode character"
         );
-        assert_eq!(decode_string(b"\"\xc3\"").unwrap_err(), "invalid UTF-8 sequence in string");
+        assert_eq!(
+            decode_string(b"\"\xc3\"").unwrap_err(),
+            "invalid UTF-8 sequence in string"
+        );
         assert_eq!(
             decode_string(b"\"\xef\xbf\xbe\"").unwrap_err(),
             "invalid UTF-8 sequence in string"

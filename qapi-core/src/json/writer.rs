@@ -27,11 +27,20 @@ pub struct WriteOptions {
 
 impl WriteOptions {
     /// Compact, insertion order.
-    pub const COMPACT: WriteOptions = WriteOptions { key_order: KeyOrder::Insertion, pretty: false };
+    pub const COMPACT: WriteOptions = WriteOptions {
+        key_order: KeyOrder::Insertion,
+        pretty: false,
+    };
     /// Exactly what QEMU sends: compact, QDict member order.
-    pub const QEMU: WriteOptions = WriteOptions { key_order: KeyOrder::QDict, pretty: false };
+    pub const QEMU: WriteOptions = WriteOptions {
+        key_order: KeyOrder::QDict,
+        pretty: false,
+    };
     /// What a `pretty=on` QEMU monitor sends: pretty, QDict member order.
-    pub const QEMU_PRETTY: WriteOptions = WriteOptions { key_order: KeyOrder::QDict, pretty: true };
+    pub const QEMU_PRETTY: WriteOptions = WriteOptions {
+        key_order: KeyOrder::QDict,
+        pretty: true,
+    };
 }
 
 /// Appends a newline and `4 * depth` spaces.
@@ -118,7 +127,14 @@ fn write_at(value: &Value, out: &mut Vec<u8>, opts: &WriteOptions, depth: usize)
 }
 
 #[inline]
-fn write_member(out: &mut Vec<u8>, opts: &WriteOptions, first: bool, depth: usize, k: &str, v: &Value) {
+fn write_member(
+    out: &mut Vec<u8>,
+    opts: &WriteOptions,
+    first: bool,
+    depth: usize,
+    k: &str,
+    v: &Value,
+) {
     separator(out, opts.pretty, first, depth + 1);
     write_quoted(out, k);
     out.extend_from_slice(b": ");
@@ -140,8 +156,11 @@ fn write_members_qdict(out: &mut Vec<u8>, opts: &WriteOptions, depth: usize, m: 
             write_member(out, opts, n == 0, depth, k, v);
         }
     } else {
-        let mut order: Vec<(u32, usize)> =
-            entries.iter().enumerate().map(|(i, (k, _))| (bucket(k), i)).collect();
+        let mut order: Vec<(u32, usize)> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (bucket(k), i))
+            .collect();
         sort_qdict(&mut order);
         for (n, &(_, i)) in order.iter().enumerate() {
             let (k, v) = &entries[i];
