@@ -125,3 +125,10 @@ pub fn simple_union_kind(o: &mut ObjectInput, d: &mut Decoder) -> Result<String>
 pub fn simple_union_kind_error(d: &mut Decoder, kind: &str) -> Error {
     d.in_member("type", |d| d.enum_error(kind))
 }
+
+/// Writes one member (bounded on `Qapi` so that a non-QAPI field type is
+/// reported as such).
+#[inline]
+pub fn entry<M: SerializeMap, T: Qapi>(m: &mut M, name: &'static str, value: &T) -> Result<(), M::Error> {
+    m.serialize_entry(name, value)
+}

@@ -138,14 +138,15 @@ pub fn write_member(m: &Member) -> TokenStream {
     let name = &m.name;
     let cfgs = &m.cfgs;
     let mask = ast::special_mask(&m.features);
+    let ty = m.ty;
     let write = if m.optional {
-        quote! {
+        quote_spanned! {ty.span()=>
             if let ::core::option::Option::Some(__v) = &self.#ident {
-                __q::serde::ser::SerializeMap::serialize_entry(__m, #name, __v)?;
+                __q::entry::<_, #ty>(__m, #name, __v)?;
             }
         }
     } else {
-        quote!(__q::serde::ser::SerializeMap::serialize_entry(__m, #name, &self.#ident)?;)
+        quote_spanned!(ty.span()=> __q::entry::<_, #ty>(__m, #name, &self.#ident)?;)
     };
     if mask != 0 {
         quote!(#(#cfgs)* if !__q::output_hidden(#mask) { #write })
