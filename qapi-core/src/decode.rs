@@ -337,35 +337,55 @@ impl ObjectInput {
     /// key as it is visited, and reports the first key the table yields.
     fn reported_leftover(&self) -> &str {
         let keys: Vec<&str> = self.entries.iter().map(|(k, _)| k.as_str()).collect();
-        let consumed: Vec<&str> = self.taken.order().map(|i| keys[i]).collect();
+        let consumed: Vec<&str> = self.taken.order().into_iter().map(|i| keys[i]).collect();
         glib_first_leftover(&keys, &consumed)
             .or_else(|| self.leftover_keys().next())
             .unwrap_or("")
     }
 }
 
-/// Which members of an object were taken, and in what order.
+/// Which members of an object were taken, and in what order. Objects of
+/// up to 64 members (nearly all) need no allocation.
 #[derive(Debug)]
-struct Taken {
-    flags: Vec<bool>,
-    order: Vec<u32>,
+enum Taken {
+    Small { bits: u64, order: [u8; 64], len: u8 },
+    Large { flags: Vec<bool>, order: Vec<u32> },
 }
 
 impl Taken {
     fn new(n: usize) -> Taken {
-        Taken { flags: vec![false; n], order: Vec::with_capacity(n) }
+        if n <= 64 {
+            Taken::Small { bits: 0, order: [0; 64], len: 0 }
+        } else {
+            Taken::Large { flags: vec![false; n], order: Vec::with_capacity(n) }
+        }
     }
     #[inline]
     fn is_taken(&self, i: usize) -> bool {
-        self.flags[i]
+        match self {
+            Taken::Small { bits, .. } => bits & (1 << i) != 0,
+            Taken::Large { flags, .. } => flags[i],
+        }
     }
     #[inline]
     fn take(&mut self, i: usize) {
-        self.flags[i] = true;
-        self.order.push(i as u32);
+        match self {
+            Taken::Small { bits, order, len } => {
+                *bits |= 1 << i;
+                order[*len as usize] = i as u8;
+                *len += 1;
+            }
+            Taken::Large { flags, order } => {
+                flags[i] = true;
+                order.push(i as u32);
+            }
+        }
     }
-    fn order(&self) -> impl Iterator<Item = usize> + '_ {
-        self.order.iter().map(|&i| i as usize)
+    fn order(&self) -> Vec<usize> {
+        match self {
+            Taken::Small { order, len, .. } => order[..*len as usize].iter().map(|&i| i as usize).collect(),
+            Taken::Large { order, .. } => order.iter().map(|&i| i as usize).collect(),
+        }
     }
 }
 
