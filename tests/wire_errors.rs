@@ -256,3 +256,22 @@ fn successful_blockdev_add_decodes_the_branch() {
     assert!(matches!(&inner.driver, BlockdevOptionsBranch::File(f) if f.filename == "/x"));
     assert_eq!(qapi::QapiBranches::tag(&opts.driver), BlockdevDriver::Qcow2);
 }
+
+#[test]
+fn malformed_json_gets_qemu_parser_texts() {
+    use common::example::Point;
+    let cases = [
+        (r#"{"x": }"#, "JSON parse error, expecting value"),
+        (r#"{"x" 1}"#, "JSON parse error, missing : in object pair"),
+        (r#"{"x": tru}"#, "JSON parse error, invalid keyword 'tru'"),
+        (r#"{"x": 1, "x": 2}"#, "JSON parse error, duplicate key"),
+        (r#"{1: 2}"#, "JSON parse error, key is not a string in object"),
+        ("{\"x\": \"\\q\"}", "JSON parse error, invalid escape sequence in string"),
+    ];
+    for (text, want) in cases {
+        assert_eq!(qapi::from_str::<Point>(text).unwrap_err().desc, want, "{text}");
+    }
+    // QEMU's extension: single-quoted strings.
+    let p: Point = qapi::from_str("{'x': 1, 'tags': []}").unwrap();
+    assert_eq!(p.x, 1);
+}

@@ -338,7 +338,7 @@ impl ObjectInput {
     fn reported_leftover(&self) -> &str {
         let keys: Vec<&str> = self.entries.iter().map(|(k, _)| k.as_str()).collect();
         let consumed: Vec<&str> = self.taken.order().into_iter().map(|i| keys[i]).collect();
-        glib_first_leftover(&keys, &consumed)
+        crate::json::glib_order::first_leftover_from_input(&keys, &consumed)
             .or_else(|| self.leftover_keys().next())
             .unwrap_or("")
     }
@@ -387,13 +387,4 @@ impl Taken {
             Taken::Large { order, .. } => order.iter().map(|&i| i as usize).collect(),
         }
     }
-}
-
-/// Which of several leftover keys QEMU names (see
-/// [`ObjectInput::reported_leftover`]). `keys` in input order.
-fn glib_first_leftover<'a>(keys: &[&'a str], consumed: &[&str]) -> Option<&'a str> {
-    // Replaced by the GLib hash-table model once `json` lands.
-    let _ = consumed;
-    let _ = keys;
-    None
 }

@@ -34,9 +34,16 @@ pub fn from_value<T: Qapi>(v: Value) -> Result<T> {
     Decoder::new().decode(v)
 }
 
-/// Decodes a value of type `T` from JSON text with QEMU's rules.
+/// Decodes a value of type `T` from JSON text with QEMU's rules: QEMU's
+/// JSON parser (its extensions and its error texts, e.g. `JSON parse
+/// error, expecting value`), then QEMU's input rules.
 pub fn from_str<T: Qapi>(json: &str) -> Result<T> {
-    let v: Value = serde_json::from_str(json).map_err(|e| Error::generic(e.to_string()))?;
+    from_slice(json.as_bytes())
+}
+
+/// Like [`from_str`], for bytes.
+pub fn from_slice<T: Qapi>(json: &[u8]) -> Result<T> {
+    let v = json::parse_one(json).map_err(|e| Error::generic(e.desc()))?;
     from_value(v)
 }
 

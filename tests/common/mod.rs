@@ -8,7 +8,7 @@ use qapi::{Command, Decoder, Map, Value};
 /// commands, as QEMU's marshaller would, and returns QEMU's error text.
 pub fn validate(request: &str) -> Result<(), String> {
     use qsd_mini::*;
-    let v: Value = serde_json::from_str(request).expect("test request is JSON");
+    let v: Value = qapi::json::parse_one(request.as_bytes()).expect("test request is JSON");
     let Value::Object(mut req) = v else { panic!("request is an object") };
     let name = req.remove("execute").and_then(|v| v.as_str().map(str::to_owned)).expect("execute");
     let args = match req.remove("arguments") {
