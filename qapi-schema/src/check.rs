@@ -19,7 +19,7 @@ use crate::source::{InfoId, Infos};
 pub(crate) type EntId = usize;
 
 /// Deepest recursion of object checks (base chains, branch types).
-const MAX_CHECK_DEPTH: usize = 500;
+const MAX_CHECK_DEPTH: usize = 100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Role {

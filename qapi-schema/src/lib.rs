@@ -31,7 +31,7 @@ mod source;
 mod value;
 
 pub use diag::Error;
-pub use load::{Dialect, LoadOptions, Loaded, load, load_str};
+pub use load::{Dialect, LoadOptions, Loaded, check_syntax_str, load, load_str};
 pub use parser::Pragmas;
 
 /// Checks the schema in `path` and returns what `qapi check` prints on

@@ -85,13 +85,43 @@ pub fn load_str(name: &str, text: &str, opts: &LoadOptions) -> Result<Loaded, Er
     run(opts, |r| r.read_text(name, text))
 }
 
-fn run(opts: &LoadOptions, read: impl FnOnce(&mut Reader) -> QResult<()>) -> Result<Loaded, Error> {
+/// Reads schema text and checks the shape of its expressions (QEMU's
+/// syntax and `expr.py` rules) without following `include`s and without
+/// resolving types. Returns the names of the definitions, in order.
+pub fn check_syntax_str(name: &str, text: &str, opts: &LoadOptions) -> Result<Vec<String>, Error> {
+    let mut reader = new_reader(opts, false);
+    let legacy = opts.dialect == Dialect::Legacy;
+    match reader
+        .read_text(name, text)
+        .and_then(|()| expr::check_exprs(&mut reader, legacy))
+    {
+        Err(raw) => Err(Error::render(&raw, &reader.infos)),
+        Ok(items) => Ok(items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Def(d) => Some(d.name.clone()),
+                Item::Include => None,
+            })
+            .collect()),
+    }
+}
+
+fn new_reader(opts: &LoadOptions, follow_includes: bool) -> Reader {
     let legacy = opts.dialect == Dialect::Legacy;
     let base_dir = match &opts.base_dir {
         Some(d) => d.clone(),
         None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
     };
-    let mut reader = Reader::new(ReaderOpts { legacy, base_dir });
+    Reader::new(ReaderOpts {
+        legacy,
+        base_dir,
+        follow_includes,
+    })
+}
+
+fn run(opts: &LoadOptions, read: impl FnOnce(&mut Reader) -> QResult<()>) -> Result<Loaded, Error> {
+    let legacy = opts.dialect == Dialect::Legacy;
+    let mut reader = new_reader(opts, true);
     let result = read(&mut reader).and_then(|()| {
         let items = expr::check_exprs(&mut reader, legacy)?;
         let checked = check::check(

@@ -44,8 +44,11 @@ pub(crate) fn valid_name_stem(name: &str) -> Option<&str> {
     starts.push(0);
     for start in starts {
         let rest = &name[start..];
-        if rest.len() >= 2 && rest[..2].eq_ignore_ascii_case("x-") && is_stem(&rest[2..]) {
-            return Some(&rest[2..]);
+        if let Some(stem) = rest.get(2..)
+            && rest[..2].eq_ignore_ascii_case("x-")
+            && is_stem(stem)
+        {
+            return Some(stem);
         }
         if is_stem(rest) {
             return Some(rest);

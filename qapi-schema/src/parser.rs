@@ -52,6 +52,8 @@ pub struct Pragmas {
 pub(crate) struct ReaderOpts {
     pub(crate) legacy: bool,
     pub(crate) base_dir: PathBuf,
+    /// Read included files (off for syntax-only checks of one file).
+    pub(crate) follow_includes: bool,
 }
 
 /// A top-level expression, in flattened (include-expanded) order.
@@ -204,7 +206,7 @@ impl Reader {
             }
             inf = self.infos.parent(i);
         }
-        if self.included.contains(&abs) {
+        if self.included.contains(&abs) || !self.opts.follow_includes {
             return Ok(());
         }
         if depth >= MAX_INCLUDE_DEPTH {
