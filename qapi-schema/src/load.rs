@@ -23,10 +23,19 @@ pub enum Dialect {
     Qemu10,
     /// Lenient reading of schemas from QEMU 1.1 to 6.1: accepts
     /// `'type'` for `'struct'`, simple unions, anonymous nested structs,
-    /// trailing commas, old pragma names (`returns-whitelist`,
-    /// `name-case-whitelist`), C-preprocessor `if` strings and lists,
-    /// `'gen': 'no'`, type `visitor` (read as `any`), old naming
-    /// conventions; doc comments are read but never rejected.
+    /// trailing commas and missing commas (QEMU 1.x), old pragma names
+    /// (`returns-whitelist`, `name-case-whitelist`), C-preprocessor `if`
+    /// strings and lists of them, `'gen': 'no'`, type `visitor` (read as
+    /// `any`), names breaking today's case rules; doc comments are read
+    /// but never rejected, and the returns rule applies only when the
+    /// schema has a returns pragma.
+    ///
+    /// An anonymous nested struct (`'data': {'qemu': {'major': 'int'}}`)
+    /// becomes a struct named `<Parent>.<member>` (`VersionInfo.qemu`),
+    /// defined just before its parent. QEMU 1.1 emitted such members as
+    /// anonymous C structs, so there is no QEMU name; the dotted form is
+    /// QEMU 1.1's own doc notation (`@qemu.major`) and cannot clash with
+    /// a QAPI name.
     Legacy,
 }
 
@@ -65,7 +74,9 @@ pub struct Loaded {
     pub schema: Schema,
     /// The pragmas in force (old names mapped to current ones).
     pub pragmas: Pragmas,
-    /// The schema's files as QEMU names them, in module order.
+    /// The schema's files (QEMU's module names: paths relative to the
+    /// main file's directory), main file first, then in order of first
+    /// `include`.
     pub modules: Vec<String>,
     /// Free-form documentation blocks (`##` blocks that document no
     /// definition), in reading order.
@@ -377,7 +388,7 @@ fn convert(reader: &Reader, items: &[Item], checked: &Checked) -> Loaded {
     Loaded {
         schema,
         pragmas: reader.pragmas.clone(),
-        modules: reader.module_names.clone(),
+        modules: reader.module_names(),
         free_docs,
     }
 }

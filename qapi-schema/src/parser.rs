@@ -81,8 +81,6 @@ pub(crate) struct Reader {
     pub(crate) docs: Vec<Doc>,
     /// Module files (absolute, normalised) in order of first mention.
     pub(crate) modules: Vec<String>,
-    /// File names of the modules as QEMU prints them.
-    pub(crate) module_names: Vec<String>,
     module_index: HashMap<String, usize>,
     included: HashSet<String>,
     opts: ReaderOpts,
@@ -106,7 +104,6 @@ impl Reader {
             exprs: Vec::new(),
             docs: Vec::new(),
             modules: Vec::new(),
-            module_names: Vec::new(),
             module_index: HashMap::new(),
             included: HashSet::new(),
             opts,
@@ -133,12 +130,24 @@ impl Reader {
         self.parse_file(fname, &abs, None, text, 0)
     }
 
-    fn module(&mut self, abs: &str, fname: &str) -> usize {
+    /// QEMU's module names: file names relative to the main file's
+    /// directory.
+    pub(crate) fn module_names(&self) -> Vec<String> {
+        let Some(root) = self.modules.first() else {
+            return Vec::new();
+        };
+        let dir = pathutil::dirname(root);
+        self.modules
+            .iter()
+            .map(|m| pathutil::relpath(m, dir))
+            .collect()
+    }
+
+    fn module(&mut self, abs: &str, _fname: &str) -> usize {
         if let Some(&i) = self.module_index.get(abs) {
             return i;
         }
         self.modules.push(abs.to_owned());
-        self.module_names.push(fname.to_owned());
         self.module_index
             .insert(abs.to_owned(), self.modules.len() - 1);
         self.modules.len() - 1

@@ -47,6 +47,20 @@ pub(crate) fn abspath(p: &str, base: &Path) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// `os.path.relpath` between two absolute, normalised paths.
+pub(crate) fn relpath(target: &str, dir: &str) -> String {
+    let t: Vec<&str> = target.split('/').filter(|c| !c.is_empty()).collect();
+    let d: Vec<&str> = dir.split('/').filter(|c| !c.is_empty()).collect();
+    let common = t.iter().zip(&d).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; d.len() - common];
+    parts.extend(&t[common..]);
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
 /// The path to open for a file name given relative to `base`.
 pub(crate) fn resolve(p: &str, base: &Path) -> PathBuf {
     let path = Path::new(p);
@@ -79,5 +93,7 @@ mod tests {
         assert_eq!(join("include", "../x.json"), "include/../x.json");
         assert_eq!(abspath("include/../x.json", Path::new("/t")), "/t/x.json");
         assert_eq!(abspath("./a//b", Path::new("/")), "/a/b");
+        assert_eq!(relpath("/t/q/a.json", "/t/q"), "a.json");
+        assert_eq!(relpath("/t/x.json", "/t/q"), "../x.json");
     }
 }

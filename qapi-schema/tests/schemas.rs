@@ -69,6 +69,19 @@ fn qemu_schemas_of_every_era_load() {
             l.modules.len()
         );
     }
+    let qsd = load_schema(
+        &shared,
+        "v10.0.2/storage-daemon/qapi/qapi-schema.json",
+        Dialect::Qemu10,
+    );
+    assert_eq!(qsd.modules[0], "qapi-schema.json");
+    assert!(
+        qsd.modules
+            .iter()
+            .any(|m| m == "../../qapi/block-core.json"),
+        "{:?}",
+        qsd.modules
+    );
     // Old schemas are not valid under 10.0.2 rules.
     let old = shared.join("qemu/schemas/v5.0.0/qapi/qapi-schema.json");
     assert!(load(&old, &LoadOptions::default()).is_err());
