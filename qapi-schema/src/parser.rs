@@ -325,14 +325,9 @@ impl FileParser<'_> {
     }
 
     fn starts_with_at(&self, i: usize, word: &str) -> bool {
-        let mut j = i;
-        for c in word.chars() {
-            if self.src.get(j) != Some(&c) {
-                return false;
-            }
-            j += 1;
-        }
-        true
+        (i..)
+            .zip(word.chars())
+            .all(|(j, c)| self.src.get(j) == Some(&c))
     }
 
     /// Reads the next token. With `skip_comment`, plain `#` comments are
