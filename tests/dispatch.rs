@@ -418,3 +418,55 @@ fn pretty_replies() {
     let text = String::from_utf8(d.into_reply().unwrap().to_vec(&WriteOptions::QEMU_PRETTY)).unwrap();
     assert_eq!(text, "{\n    \"return\": {\n    },\n    \"id\": 1\n}");
 }
+
+mod events {
+    use super::*;
+    use qapi::{EventMessage, Timestamp};
+
+    #[derive(Debug, Clone, PartialEq, Qapi)]
+    #[qapi(event = "JOB_STATUS_CHANGE")]
+    struct JobStatusChange {
+        id: String,
+        status: String,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Qapi)]
+    #[qapi(event = "STOP")]
+    struct Stop {}
+
+    #[derive(Debug, Clone, PartialEq, Qapi)]
+    #[qapi(event = "MAYBE")]
+    struct Maybe {
+        detail: Option<String>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Qapi)]
+    #[qapi(event = "OLD_EVENT", feature = "deprecated")]
+    struct OldEvent {}
+
+    const TS: Timestamp = Timestamp { seconds: 1795244456, microseconds: 287420 };
+
+    fn line<E: qapi::Event>(e: &E) -> String {
+        let m = EventMessage::at(e, CompatPolicy::default(), TS).unwrap();
+        String::from_utf8(m.to_vec(&WriteOptions::QEMU)).unwrap()
+    }
+
+    #[test]
+    fn event_lines_match_qemu() {
+        // Observed from qemu-storage-daemon 10.0.2.
+        assert_eq!(
+            line(&JobStatusChange { id: "j1".into(), status: "created".into() }),
+            r#"{"timestamp": {"seconds": 1795244456, "microseconds": 287420}, "event": "JOB_STATUS_CHANGE", "data": {"status": "created", "id": "j1"}}"#
+        );
+        // No members, or only absent optional ones: no `data`.
+        assert_eq!(line(&Stop {}), r#"{"timestamp": {"seconds": 1795244456, "microseconds": 287420}, "event": "STOP"}"#);
+        assert_eq!(line(&Maybe { detail: None }), r#"{"timestamp": {"seconds": 1795244456, "microseconds": 287420}, "event": "MAYBE"}"#);
+    }
+
+    #[test]
+    fn hidden_events_are_not_sent() {
+        let hide = CompatPolicy { deprecated_output: OutputPolicy::Hide, ..CompatPolicy::default() };
+        assert!(EventMessage::new(&OldEvent {}, hide).is_none());
+        assert!(EventMessage::new(&OldEvent {}, CompatPolicy::default()).is_some());
+    }
+}
