@@ -58,12 +58,11 @@ pub(crate) fn mod_utf8_codepoint(s: &[u8], pos: usize) -> (i64, usize) {
 pub(crate) fn render_c_bytes(bytes: &[u8]) -> String {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     let bytes = &bytes[..end];
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        if s.chars()
+    if let Ok(s) = std::str::from_utf8(bytes)
+        && s.chars()
             .all(|c| is_valid_codepoint(i64::from(u32::from(c))))
-        {
-            return s.to_owned();
-        }
+    {
+        return s.to_owned();
     }
     let mut out = String::with_capacity(bytes.len() + 8);
     let mut pos = 0;
@@ -226,12 +225,15 @@ fn push_char(out: &mut Vec<u8>, cp: i64) {
 /// Decodes a complete string token (quotes included, either `"` or `'`)
 /// with QEMU's rules. The error is the text after `JSON parse error, `.
 pub(crate) fn decode_string(tok: &[u8]) -> Result<String, String> {
-    debug_assert!(tok.len() >= 2);
-    let body = &tok[1..tok.len().saturating_sub(1).max(1)];
-    if is_plain_ascii(body) {
-        if let Ok(s) = std::str::from_utf8(body) {
-            return Ok(s.to_owned());
-        }
+    // The lexer only hands over tokens that open and close with a quote.
+    if tok.len() < 2 {
+        return Ok(String::new());
+    }
+    let body = &tok[1..tok.len() - 1];
+    if is_plain_ascii(body)
+        && let Ok(s) = std::str::from_utf8(body)
+    {
+        return Ok(s.to_owned());
     }
     let mut out: Vec<u8> = Vec::with_capacity(body.len());
     // Positions below index the whole token, so that lookahead past the
