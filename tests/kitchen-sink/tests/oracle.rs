@@ -60,6 +60,34 @@ fn unmasked_matches_qemu() {
     );
 }
 
+/// The `{"if": ..., "then": ...}` form: every `#if` of QEMU's generated
+/// `qapi-introspect.c` around its piece.
+#[test]
+fn conditional_form_matches_qemu() {
+    assert_same_entities(
+        "conditional",
+        &run(false).to_conditional_json(),
+        &data("introspect.conditional.json"),
+    );
+}
+
+/// Only the entity-level conditions are missing from what the derives
+/// describe (the reason for `with_item_conditions`): the rest is equal.
+/// When this fails because the derive records item `#[cfg]`s, the port
+/// can drop `with_item_conditions`.
+#[test]
+fn derive_alone_lacks_only_entity_conditions() {
+    let derived =
+        introspect(&qapi_kitchen_sink::derived_schema(), &IntrospectOptions::new().unmask(true))
+            .unwrap();
+    assert!(derived.conditions().entities.is_empty());
+    let own = |r: qapi::schema::introspect::ConditionReport| {
+        r.items.into_iter().map(|i| (i.entity, i.path, i.cond)).collect::<Vec<_>>()
+    };
+    assert_eq!(own(derived.conditions()), own(run(true).conditions()));
+    assert_eq!(derived.to_json(), run(true).to_json());
+}
+
 /// The unused types change nothing: QEMU's introspection starts from the
 /// commands and events.
 #[test]
