@@ -21,6 +21,12 @@ use super::strings::{decode_string, render_c_bytes};
 use crate::value::{Map, Value};
 
 /// Limits on one message, as QEMU's JSON streamer has them.
+///
+/// They also bound the reader's memory: the token buffer never exceeds
+/// `max_token_size + 1` bytes, and a partial message is at most
+/// `max_token_count` tokens. (Values nested much deeper than QEMU's 1024
+/// levels may exhaust the stack when they are dropped or written, which
+/// is recursive.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Limits {
     /// Deepest allowed brace + bracket nesting (QEMU: 1024).
@@ -252,7 +258,8 @@ impl JsonStreamer {
         }
     }
 
-    /// Feeds input bytes; the items produced wait in the reader.
+    /// Feeds input bytes; the items produced wait in the reader until
+    /// taken (feed bounded chunks to bound that queue).
     pub fn feed(&mut self, buf: &[u8]) {
         let n = buf.len();
         let mut i = 0;
@@ -358,7 +365,33 @@ impl JsonStreamer {
                     }
                 }
                 state => {
-                    // Numbers and keywords.
+                    // Numbers and keywords. First a run of bytes that keep
+                    // the state (digits, or letters of a keyword), as far
+                    // as the token size limit allows.
+                    if matches!(
+                        state,
+                        Lex::Digits | Lex::MantissaDigits | Lex::ExpDigits | Lex::Keyword
+                    ) {
+                        let len = self.tok.len() + (i - start);
+                        let room = self.limits.max_token_size.saturating_sub(len);
+                        let safe_end = n.min(i.saturating_add(room));
+                        let j = if state == Lex::Keyword {
+                            buf[i..safe_end]
+                                .iter()
+                                .position(|b| !b.is_ascii_lowercase())
+                        } else {
+                            buf[i..safe_end].iter().position(|b| !b.is_ascii_digit())
+                        };
+                        match j {
+                            Some(k) => i += k,
+                            None => {
+                                i = safe_end;
+                                if i == n {
+                                    continue;
+                                }
+                            }
+                        }
+                    }
                     let b = buf[i];
                     let digit = b.is_ascii_digit();
                     let next = match state {

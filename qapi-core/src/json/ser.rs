@@ -78,7 +78,8 @@ pub struct Serializer<'o> {
 }
 
 impl<'o> Serializer<'o> {
-    /// A serializer appending to `out`.
+    /// A serializer appending to `out`. After an error `out` holds a
+    /// partial value ([`serialize_into`] undoes it).
     pub fn new(out: &'o mut Vec<u8>, opts: WriteOptions) -> Serializer<'o> {
         Serializer {
             out,
