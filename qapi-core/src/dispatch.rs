@@ -229,11 +229,27 @@ impl Future for CatchUnwind {
 /// Checks the request envelope; returns the command name, whether it
 /// came as `exec-oob`, and the arguments.
 fn check_envelope(req: &mut Map, session: &Session) -> Result<(String, bool, Map), Error> {
-    let keys: Vec<&str> = req.keys().collect();
-    let ordered = crate::json::qdict::qdict_order(&keys);
+    // The members in QEMU's dictionary order. Requests have few members
+    // (keys are unique: the parser rejects duplicates), so sort
+    // (bucket, index) pairs on the stack.
+    let n = req.len();
+    let mut small = [(0u32, 0usize); 8];
+    let mut large = Vec::new();
+    let order: &mut [(u32, usize)] = if n <= small.len() {
+        &mut small[..n]
+    } else {
+        large.resize(n, (0, 0));
+        &mut large[..]
+    };
+    for (i, (k, _)) in req.entries().iter().enumerate() {
+        order[i] = (crate::json::qdict::bucket(k), i);
+    }
+    order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+
     let mut exec: Option<&str> = None;
-    for key in ordered {
-        let value = req.get(key).expect("key of this map");
+    for &(_, i) in order.iter() {
+        let (key, value) = &req.entries()[i];
+        let key = key.as_str();
         let is_exec = key == "execute" || (key == "exec-oob" && session.oob);
         if is_exec {
             if !matches!(value, Value::String(_)) {
@@ -257,8 +273,8 @@ fn check_envelope(req: &mut Map, session: &Session) -> Result<(String, bool, Map
         return Err(Error::generic("QMP input lacks member 'execute'"));
     };
     let oob = exec == "exec-oob";
-    let exec = exec.to_owned();
-    let Some(Value::String(name)) = req.remove(&exec) else { unreachable!("checked above") };
+    let exec = if oob { "exec-oob" } else { "execute" };
+    let Some(Value::String(name)) = req.remove(exec) else { unreachable!("checked above") };
     let args = match req.remove("arguments") {
         Some(Value::Object(m)) => m,
         _ => Map::new(),
