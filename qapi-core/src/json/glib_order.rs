@@ -8,6 +8,7 @@
 //! quadratic probing, tombstones, and the in-place resize algorithm.
 
 use super::qdict::for_each_mod_utf8_byte;
+pub use super::qdict::qdict_order;
 
 /// GLib's `g_str_hash`: djb2 over the key's bytes read as *signed* chars.
 pub fn g_str_hash(key: &str) -> u32 {
