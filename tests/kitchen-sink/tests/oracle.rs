@@ -77,12 +77,17 @@ fn conditional_form_matches_qemu() {
 /// can drop `with_item_conditions`.
 #[test]
 fn derive_alone_lacks_only_entity_conditions() {
-    let derived =
-        introspect(&qapi_kitchen_sink::derived_schema(), &IntrospectOptions::new().unmask(true))
-            .unwrap();
+    let derived = introspect(
+        &qapi_kitchen_sink::derived_schema(),
+        &IntrospectOptions::new().unmask(true),
+    )
+    .unwrap();
     assert!(derived.conditions().entities.is_empty());
     let own = |r: qapi::schema::introspect::ConditionReport| {
-        r.items.into_iter().map(|i| (i.entity, i.path, i.cond)).collect::<Vec<_>>()
+        r.items
+            .into_iter()
+            .map(|i| (i.entity, i.path, i.cond))
+            .collect::<Vec<_>>()
     };
     assert_eq!(own(derived.conditions()), own(run(true).conditions()));
     assert_eq!(derived.to_json(), run(true).to_json());
