@@ -954,6 +954,7 @@ macro_rules! conditional {
 /// conditions of QEMU's output (`tests/data/*.conditions.json`,
 /// "entities") are therefore added here, after describing: the same
 /// predicates as on the items below, in schema order.
+#[allow(clippy::vec_init_then_push)] // `conditional!`: each push has its own #[cfg]
 pub fn with_item_conditions(schema: Schema) -> Schema {
     let rows = conditional![
         TEST_IF_STRUCT => "TestIfStruct",

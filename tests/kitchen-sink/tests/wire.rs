@@ -294,6 +294,7 @@ fn union_with_no_listed_branch() {
 // ---- commands -----------------------------------------------------------------
 
 #[test]
+#[allow(clippy::assertions_on_constants)] // the derive's constants are what is tested
 fn boxed_commands_take_the_type_members_as_arguments() {
     let u = flat_union(UserDefFlatUnionBranch::Value2(UserDefB {
         intb: 3,
@@ -367,6 +368,7 @@ fn boxed_commands_take_the_type_members_as_arguments() {
 }
 
 #[test]
+#[allow(clippy::assertions_on_constants)] // the derive's constants are what is tested
 fn command_flags() {
     assert!(!CmdSuccessResponse::INFO.success_response);
     assert!(CoroutineCmd::INFO.coroutine);
