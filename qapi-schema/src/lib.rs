@@ -39,3 +39,5 @@ pub use parser::Pragmas;
 pub fn check_report(path: &std::path::Path, opts: &LoadOptions) -> Result<Loaded, String> {
     load(path, opts).map_err(|e| e.report())
 }
+
+pub mod introspect;

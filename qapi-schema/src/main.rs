@@ -1,11 +1,13 @@
 //! The `qapi` command-line tool.
 #![forbid(unsafe_code)]
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use qapi_core::schema::Definition;
+use qapi_core::schema::{Definition, IntrospectOptions};
+use qapi_schema::introspect::{self as intro, Format};
 use qapi_schema::{Dialect, LoadOptions, check_report};
 
 /// Tools for QAPI schemas (QEMU's `.json` schema language).
@@ -30,18 +32,60 @@ enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Print the `query-qmp-schema` answer of a schema (QEMU's
+    /// introspection), by default as a JSON array with one entity per
+    /// line in QEMU's wire text.
+    Introspect {
+        /// The main schema file.
+        file: PathBuf,
+        /// Keep real type names (QEMU's `--unmask-non-abi-names`).
+        #[arg(long)]
+        unmask: bool,
+        /// Set this condition name (repeatable); with `--cfg` or
+        /// `--cfg-profile`, exactly the names given are set and every
+        /// other condition is false.
+        #[arg(long = "cfg", value_name = "NAME")]
+        cfgs: Vec<String>,
+        /// Take every condition as true (the default).
+        #[arg(long, conflicts_with_all = ["cfgs", "cfg_profile"])]
+        all_cfg: bool,
+        /// Set the conditions of a real build: `debian-10.0.2-x86_64`
+        /// (qemu-system-x86_64) or `debian-10.0.2-host` (host-wide only:
+        /// qemu-storage-daemon, qemu-ga).
+        #[arg(long, value_name = "NAME")]
+        cfg_profile: Vec<String>,
+        /// Read with the rules of old QEMU releases (1.1 to 6.1).
+        #[arg(long)]
+        legacy: bool,
+        /// Which generator to reproduce: `current` (6.2 and later), `5.0`
+        /// (5.0 to 6.1), `2.11` (2.10, 2.11).
+        #[arg(long, default_value = "current")]
+        era: String,
+        /// Print QEMU's exact one-line wire text instead.
+        #[arg(long, conflicts_with = "conditional")]
+        qemu_text: bool,
+        /// Print every conditional piece as `{"if": ..., "then": ...}`.
+        #[arg(long)]
+        conditional: bool,
+        /// As with `-compat deprecated-output=hide`.
+        #[arg(long)]
+        hide_deprecated: bool,
+    },
+}
+
+fn dialect(legacy: bool) -> Dialect {
+    if legacy {
+        Dialect::Legacy
+    } else {
+        Dialect::Qemu10
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { file, legacy, list } => {
-            let dialect = if legacy {
-                Dialect::Legacy
-            } else {
-                Dialect::Qemu10
-            };
-            match check_report(&file, &LoadOptions::new(dialect)) {
+            match check_report(&file, &LoadOptions::new(dialect(legacy))) {
                 Ok(loaded) => {
                     if list {
                         for d in loaded.schema.definitions() {
@@ -56,6 +100,67 @@ fn main() -> ExitCode {
                 }
                 Err(report) => {
                     eprint!("{report}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Introspect {
+            file,
+            unmask,
+            cfgs,
+            all_cfg: _,
+            cfg_profile,
+            legacy,
+            era,
+            qemu_text,
+            conditional,
+            hide_deprecated,
+        } => {
+            let Some(era) = intro::parse_era(&era) else {
+                eprintln!("qapi: unknown era '{era}' (expected current, 5.0 or 2.11)");
+                return ExitCode::from(2);
+            };
+            let mut profiles = Vec::new();
+            for p in &cfg_profile {
+                match intro::profile(p) {
+                    Some(set) => profiles.push(set),
+                    None => {
+                        let known: Vec<&str> = intro::PROFILES.iter().map(|(n, _)| *n).collect();
+                        eprintln!(
+                            "qapi: unknown condition profile '{p}' (known: {})",
+                            known.join(", ")
+                        );
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            let loaded = match check_report(&file, &LoadOptions::new(dialect(legacy))) {
+                Ok(l) => l,
+                Err(report) => {
+                    eprint!("{report}");
+                    return ExitCode::from(1);
+                }
+            };
+            let opts = IntrospectOptions::new()
+                .unmask(unmask)
+                .era(era)
+                .hide_deprecated(hide_deprecated)
+                .conds(intro::cond_set(&cfgs, &profiles));
+            let format = if qemu_text {
+                Format::QemuText
+            } else if conditional {
+                Format::Conditional
+            } else {
+                Format::Lines
+            };
+            match intro::run(&loaded.schema, &opts) {
+                Ok(i) => {
+                    // A closed pipe (`| head`) is not an error worth a panic.
+                    let _ = std::io::stdout().write_all(intro::render(&i, format).as_bytes());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("qapi: {}: {e}", file.display());
                     ExitCode::from(1)
                 }
             }
