@@ -6,7 +6,9 @@
 //! includes (`include/sub-module.json`, which includes
 //! `sub-sub-module.json`). Each QAPI `if` is the same `#[cfg]` (the build
 //! script sets every condition name, so all of them hold); features,
-//! names and flags are as in the schema.
+//! names and flags are as in the schema. The conditions of whole
+//! definitions are also listed in [`with_item_conditions`], because the
+//! derive does not record them.
 //!
 //! [`schema`] describes every command and event in definition order,
 //! which is what QEMU's introspection starts from; `tests/oracle.rs`
@@ -21,8 +23,6 @@
 //! `#[qapi(name = "a_b")]`; `command-returns-exceptions` for
 //! `guest-get-time` and `guest-sync` is `returns_exception` on those
 //! commands.
-#![allow(dead_code)]
-
 pub mod sub_module;
 pub mod sub_sub_module;
 
@@ -57,7 +57,7 @@ pub struct NestedEnumsOne {
 /// variants does not compile (the generated `QapiEnum::as_str` is
 /// `match self {}` on a `&MyEnum`, which rustc rejects with E0004:
 /// "references are always considered inhabited"), so the impls are
-/// written by hand in [`my_enum`], with what the derive generates for
+/// written by hand (module `my_enum` below), with what the derive generates for
 /// an enum: the same metadata, QEMU's decoding rules, and serialization
 /// as a string (there is no value to serialize).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -953,7 +953,7 @@ macro_rules! conditional {
 /// item, so every definition comes out unconditional. The entity
 /// conditions of QEMU's output (`tests/data/*.conditions.json`,
 /// "entities") are therefore added here, after describing: the same
-/// predicates as on the items below, in schema order.
+/// predicates as the items' `#[cfg]`s above, in schema order.
 #[allow(clippy::vec_init_then_push)] // `conditional!`: each push has its own #[cfg]
 pub fn with_item_conditions(schema: Schema) -> Schema {
     let rows = conditional![
