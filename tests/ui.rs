@@ -14,5 +14,7 @@ fn ui() {
         return;
     }
     let t = trybuild::TestCases::new();
-    t.compile_fail("tests/ui/*/*.rs");
+    t.compile_fail("tests/ui/attr/*.rs");
+    t.compile_fail("tests/ui/command/*.rs");
+    t.pass("tests/ui/pass/*.rs");
 }

@@ -10,7 +10,7 @@ pub use crate::schema::{
     AlternateDef, ArgsDef, Branch, CommandDef, Common, Cond, Definition, EnumDef, EnumValue,
     EventDef, Feature, Member, SimpleUnionDef, StructDef, TypeRef, UnionBase, UnionDef,
 };
-pub use crate::traits::{Kind, Qapi, QapiBranches, QapiEnum, QapiObject};
+pub use crate::traits::{Kind, Qapi, QapiBranches, QapiEnum, QapiObject, returns_ok};
 pub use crate::value::{Map, Value};
 pub use core::any::TypeId;
 pub use serde;

@@ -225,6 +225,7 @@ impl Qapi for Value {
 
 impl<T: Qapi> Qapi for Vec<T> {
     const KIND: Kind = Kind::Array;
+    const ELEMENT_KIND: Option<Kind> = Some(T::KIND);
     fn describe(s: &mut SchemaBuilder) -> TypeRef {
         TypeRef::array(T::describe(s))
     }
@@ -244,6 +245,7 @@ impl<T: Qapi> Qapi for Vec<T> {
 
 impl<T: Qapi> Qapi for Box<T> {
     const KIND: Kind = T::KIND;
+    const ELEMENT_KIND: Option<Kind> = T::ELEMENT_KIND;
     fn describe(s: &mut SchemaBuilder) -> TypeRef {
         T::describe(s)
     }

@@ -56,6 +56,9 @@ pub trait Qapi: serde::Serialize + serde::de::DeserializeOwned + Sized {
     /// How values of this type appear in JSON.
     const KIND: Kind;
 
+    /// For an array type, how its elements appear in JSON.
+    const ELEMENT_KIND: Option<Kind> = None;
+
     /// Adds this type's definition (and those of the types it uses) to
     /// the schema being built, and returns a reference to it.
     fn describe(s: &mut SchemaBuilder) -> TypeRef;
@@ -117,4 +120,11 @@ pub trait QapiBranches: Sized {
 
     /// The branches listed in the schema (newtype variants), in order.
     fn describe_branches(s: &mut SchemaBuilder) -> Vec<Branch>;
+}
+
+/// QEMU's rule for `returns`: an object type, or an array of object
+/// types (other returns need the `command-returns-exceptions` pragma;
+/// here `#[qapi(returns_exception)]`).
+pub const fn returns_ok(kind: Kind, element: Option<Kind>) -> bool {
+    matches!((kind, element), (Kind::Object, _) | (Kind::Array, Some(Kind::Object)))
 }

@@ -47,7 +47,6 @@ pub struct CommandOpts {
     pub coroutine: bool,
     pub generate: bool,
     /// Opt-in to a non-object `returns` (QEMU's `command-returns-exceptions`).
-    #[allow(dead_code)]
     pub returns_exception: bool,
 }
 

@@ -89,6 +89,23 @@ pub fn expand_command(item: &Item) -> TokenStream {
         ),
         None => (quote!(__q::Empty), quote!(::core::option::Option::None)),
     };
+    let returns_check = match (&o.returns, o.returns_exception) {
+        (Some(t), false) => {
+            let msg = format!(
+                "command's 'returns' must be an object type or an array of object types; \
+                 add #[qapi(returns_exception)] to `{}` to allow others (QEMU's \
+                 'command-returns-exceptions' pragma)",
+                ident
+            );
+            quote_spanned! {t.span()=>
+                const _: () = ::core::assert!(
+                    __q::returns_ok(<#t as __q::Qapi>::KIND, <#t as __q::Qapi>::ELEMENT_KIND),
+                    #msg
+                );
+            }
+        }
+        _ => TokenStream::new(),
+    };
     let common = item.common();
     let mask = ast::special_mask(&item.features);
     let (sr, oob, pre, co, generate, boxed) =
@@ -131,6 +148,7 @@ pub fn expand_command(item: &Item) -> TokenStream {
         }
         #ser
         #ctor
+        #returns_check
     }
 }
 
