@@ -511,6 +511,17 @@ fn full_qmp_introspection_is_fast() {
     }
     let per = t.elapsed() / n;
     println!("full QMP schema (1202 entities): {per:?} per introspection");
+    let t = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(type_order(&s, Era::Current).unwrap());
+    }
+    println!("  of which discovery: {:?}", t.elapsed() / n);
+    let got = run(&s, &opts);
+    let t = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(got.to_value());
+    }
+    println!("  to_value: {:?}", t.elapsed() / n);
     // Generous: debug builds are ~10x slower than release.
     assert!(per.as_millis() < 200, "introspection took {per:?}");
 }

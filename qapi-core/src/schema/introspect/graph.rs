@@ -125,16 +125,42 @@ pub(crate) struct Graph<'s> {
     schema: &'s Schema,
     pub entries: Vec<EntryPoint<'s>>,
     pub nodes: Vec<Node<'s>>,
-    by_name: HashMap<String, TypeId>,
+    by_name: HashMap<String, TypeId, FnvBuild>,
 }
 
 /// Integer types all introspect as `int`.
 fn collapse(name: &str) -> &str {
-    match builtin(name) {
-        Some(BuiltinJson::Int) => "int",
+    match name {
+        "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64"
+        | "size" => "int",
         _ => name,
     }
 }
+
+/// FNV-1a: type names are short and trusted (they come from the
+/// schema), so a simple fast hash beats SipHash here.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(crate) type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
 impl<'s> Graph<'s> {
     /// Runs both passes: commands and events in `sorted_by_name` or
@@ -144,7 +170,7 @@ impl<'s> Graph<'s> {
             schema,
             entries: Vec::new(),
             nodes: Vec::new(),
-            by_name: HashMap::with_capacity(schema.len() + 64),
+            by_name: HashMap::with_capacity_and_hasher(schema.len() + 64, FnvBuild::default()),
         };
         let mut points: Vec<&'s Definition> = schema
             .definitions()
