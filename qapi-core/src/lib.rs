@@ -10,6 +10,8 @@
 #[doc(hidden)]
 pub mod __private;
 pub mod builtins;
+#[cfg(feature = "tokio")]
+pub mod client;
 pub mod command;
 pub mod decode;
 pub mod describe;
@@ -25,6 +27,8 @@ pub mod traits;
 pub mod value;
 
 pub use builtins::{Null, QType, Size};
+#[cfg(feature = "tokio")]
+pub use client::{ClientError, ClientOptions, QgaClient, QmpClient};
 pub use command::{Command, CommandInfo, Empty, Event};
 pub use decode::{Decoder, ObjectInput};
 pub use describe::SchemaBuilder;

@@ -232,7 +232,11 @@ impl Default for ClientOptions {
             sync_on_connect: true,
             // QEMU's nesting limit, and room for large replies (a
             // guest-file-read of 48 MiB is 64 MiB of base64).
-            limits: Limits { max_nesting: 1024, max_token_count: 1 << 24, max_token_size: 1 << 28 },
+            limits: Limits {
+                max_nesting: 1024,
+                max_token_count: 1 << 24,
+                max_token_size: 1 << 28,
+            },
         }
     }
 }
@@ -318,7 +322,10 @@ impl EventMessage {
             let mut m = Map::with_capacity(3);
             let mut ts = Map::with_capacity(2);
             ts.push_unchecked("seconds".into(), Value::Int(self.timestamp.seconds));
-            ts.push_unchecked("microseconds".into(), Value::Int(self.timestamp.microseconds));
+            ts.push_unchecked(
+                "microseconds".into(),
+                Value::Int(self.timestamp.microseconds),
+            );
             m.push_unchecked("timestamp".into(), Value::Object(ts));
             m.push_unchecked("event".into(), Value::from(self.name.as_str()));
             if let Some(d) = &self.data {
@@ -342,7 +349,8 @@ impl EventMessage {
                 });
             }
         };
-        E::decode_data(data, &mut Decoder::lenient()).map_err(|error| ClientError::Decode { raw: raw(), error })
+        E::decode_data(data, &mut Decoder::lenient())
+            .map_err(|error| ClientError::Decode { raw: raw(), error })
     }
 }
 
@@ -360,12 +368,25 @@ pub(crate) fn event_from_wire(mut m: Map) -> Option<EventMessage> {
     };
     let timestamp = match m.get("timestamp") {
         Some(Value::Object(ts)) => match (num(ts, "seconds"), num(ts, "microseconds")) {
-            (Some(seconds), Some(microseconds)) => Timestamp { seconds, microseconds },
-            _ => Timestamp { seconds: -1, microseconds: -1 },
+            (Some(seconds), Some(microseconds)) => Timestamp {
+                seconds,
+                microseconds,
+            },
+            _ => Timestamp {
+                seconds: -1,
+                microseconds: -1,
+            },
         },
-        _ => Timestamp { seconds: -1, microseconds: -1 },
+        _ => Timestamp {
+            seconds: -1,
+            microseconds: -1,
+        },
     };
-    Some(EventMessage { name, data: m.remove("data"), timestamp })
+    Some(EventMessage {
+        name,
+        data: m.remove("data"),
+        timestamp,
+    })
 }
 
 /// A command's reply: the `return` value, or the error.
@@ -380,7 +401,8 @@ pub(crate) fn reply_result(mut m: Map) -> Result<Value, ClientError> {
             let desc = obj.and_then(|o| o.get("desc")).and_then(Value::as_str);
             match (class, desc) {
                 (Some(class), Some(desc)) => {
-                    let class = crate::ErrorClass::from_name(class).unwrap_or(crate::ErrorClass::GenericError);
+                    let class = crate::ErrorClass::from_name(class)
+                        .unwrap_or(crate::ErrorClass::GenericError);
                     let error = Error::new(class, desc);
                     Err(ClientError::Qmp { error, raw })
                 }
@@ -390,7 +412,9 @@ pub(crate) fn reply_result(mut m: Map) -> Result<Value, ClientError> {
                 }),
             }
         }
-        None => Err(ClientError::Protocol("reply has neither 'return' nor 'error'".into())),
+        None => Err(ClientError::Protocol(
+            "reply has neither 'return' nor 'error'".into(),
+        )),
     }
 }
 
@@ -398,5 +422,7 @@ pub(crate) fn reply_result(mut m: Map) -> Result<Value, ClientError> {
 pub(crate) fn decode_return<T: crate::Qapi>(v: Value) -> Result<T, ClientError> {
     // Decoding consumes the tree; keep a copy only for the error path.
     let raw = v.clone();
-    Decoder::lenient().decode::<T>(v).map_err(|error| ClientError::Decode { raw, error })
+    Decoder::lenient()
+        .decode::<T>(v)
+        .map_err(|error| ClientError::Decode { raw, error })
 }
