@@ -923,3 +923,50 @@ fn large_schema_is_linear() {
     assert_eq!(got.entries.len(), 1000 + 1000 + 4000 + 1000 + 2);
     assert!(elapsed.as_secs_f64() < 2.0, "took {elapsed:?}");
 }
+
+/// A type reachable only through a compiled-out branch stays in the
+/// output when the full schema's type order is supplied and the model
+/// defines the type (QEMU lists it: reachability is computed with every
+/// condition true).
+#[test]
+fn type_order_keeps_types_only_compiled_out_parts_reach() {
+    // Full schema: cmd(arg: U), U is an alternate with branches A (always)
+    // and B (compiled out in this build), B is a struct.
+    let full_order: Vec<String> = {
+        let mut s = Schema::new();
+        let mut cmd = CommandDef::new("cmd");
+        cmd.args = ArgsDef::Inline(vec![member("u", named("U"))]);
+        s.insert(Definition::Command(cmd));
+        s.insert(Definition::Alternate(AlternateDef {
+            common: Common::new("U"),
+            branches: vec![Branch::new("a", named("str")), Branch::new("b", named("B"))],
+        }));
+        s.insert(Definition::Struct(StructDef {
+            common: Common::new("B"),
+            base: None,
+            members: vec![member("x", named("int"))],
+        }));
+        type_order(&s, Era::Current).unwrap()
+    };
+    let order: Vec<&str> = full_order.iter().map(String::as_str).collect();
+    // The build: the branch is gone, but the port still describes B.
+    let mut s = Schema::new();
+    let mut cmd = CommandDef::new("cmd");
+    cmd.args = ArgsDef::Inline(vec![member("u", named("U"))]);
+    s.insert(Definition::Command(cmd));
+    s.insert(Definition::Alternate(AlternateDef {
+        common: Common::new("U"),
+        branches: vec![Branch::new("a", named("str"))],
+    }));
+    s.insert(Definition::Struct(StructDef {
+        common: Common::new("B"),
+        base: None,
+        members: vec![member("x", named("int"))],
+    }));
+    let got = introspect(&s, &IntrospectOptions::new().unmask(true).type_order(&order)).unwrap();
+    let names: Vec<&str> = got.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["cmd", "q_obj_cmd-arg", "q_empty", "U", "str", "B", "int"]);
+    // Without the order, nothing reaches B.
+    let got = introspect(&s, &IntrospectOptions::new().unmask(true)).unwrap();
+    assert!(got.get("B").is_none());
+}

@@ -165,7 +165,17 @@ pub(crate) type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 impl<'s> Graph<'s> {
     /// Runs both passes: commands and events in `sorted_by_name` or
     /// definition order, then the breadth-first walk over types.
-    pub fn build(schema: &'s Schema, sorted_by_name: bool) -> Result<Graph<'s>, IntrospectError> {
+    ///
+    /// `extra_roots` are type names walked after every entry point's
+    /// types: definitions of the schema that nothing registered reaches
+    /// in this build, but that QEMU lists because something compiled out
+    /// reaches them (see [`super::IntrospectOptions::type_order`]). Names
+    /// the schema does not define are skipped.
+    pub fn build(
+        schema: &'s Schema,
+        sorted_by_name: bool,
+        extra_roots: &[&str],
+    ) -> Result<Graph<'s>, IntrospectError> {
         let mut g = Graph {
             schema,
             entries: Vec::new(),
@@ -195,6 +205,18 @@ impl<'s> Graph<'s> {
             let shape = g.expand(i)?;
             g.nodes[i].shape = shape;
             i += 1;
+        }
+        for name in extra_roots {
+            let Some(def) = schema.get(name) else { continue };
+            if def.is_entry_point() || g.by_name.contains_key(def.name()) {
+                continue;
+            }
+            g.use_named(def.name(), def.name())?;
+            while i < g.nodes.len() {
+                let shape = g.expand(i)?;
+                g.nodes[i].shape = shape;
+                i += 1;
+            }
         }
         Ok(g)
     }

@@ -135,6 +135,12 @@ pub struct IntrospectOptions<'a> {
     /// Types reachable in `schema` but missing from the list are emitted
     /// after the listed ones, in discovery order, numbered after the
     /// list's highest number.
+    ///
+    /// Types the list names that `schema` defines but no registered
+    /// command or event reaches are emitted too: with every condition
+    /// true something reaches them (e.g. a struct used only by a
+    /// compiled-out union branch), and QEMU lists them. A port therefore
+    /// describes all its types, not only those its entry points reach.
     pub type_order: Option<&'a [&'a str]>,
 }
 
@@ -334,7 +340,11 @@ pub fn introspect(
     schema: &Schema,
     opts: &IntrospectOptions<'_>,
 ) -> Result<Introspection, IntrospectError> {
-    let graph = Graph::build(schema, opts.era.sorts_entry_points())?;
+    let graph = Graph::build(
+        schema,
+        opts.era.sorts_entry_points(),
+        opts.type_order.unwrap_or_default(),
+    )?;
     let (order, numbers) = numbering(&graph, opts.type_order);
     let names = display_names(&graph, &numbers, opts.unmask);
     let em = Emitter {
@@ -383,7 +393,7 @@ pub fn introspect(
 /// *full* schema (as QEMU's `.json` files define it) and keep it with a
 /// port.
 pub fn type_order(schema: &Schema, era: Era) -> Result<Vec<String>, IntrospectError> {
-    let graph = Graph::build(schema, era.sorts_entry_points())?;
+    let graph = Graph::build(schema, era.sorts_entry_points(), &[])?;
     Ok(graph.nodes.into_iter().map(|n| n.name).collect())
 }
 
