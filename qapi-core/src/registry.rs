@@ -92,6 +92,7 @@ pub(crate) fn encode<T: serde::Serialize>(value: &T, format: &ReplyFormat) -> Re
 pub struct Registry<S> {
     pub(crate) commands: Vec<CommandEntry<S>>,
     describers: Vec<fn(&mut SchemaBuilder)>,
+    extra_types: Vec<fn(&mut SchemaBuilder)>,
     by_name: HashMap<&'static str, usize>,
     entries: Vec<EntryPoint>,
     disabled: RwLock<HashMap<String, Option<String>>>,
@@ -130,6 +131,7 @@ impl<S: Send + Sync + 'static> Registry<S> {
         Registry {
             commands: Vec::new(),
             describers: Vec::new(),
+            extra_types: Vec::new(),
             by_name: HashMap::new(),
             entries: Vec::new(),
             disabled: RwLock::new(HashMap::new()),
@@ -243,6 +245,17 @@ impl<S: Send + Sync + 'static> Registry<S> {
         self
     }
 
+    /// Adds types to the schema beyond those the registered commands and
+    /// events use: `describe` describes them (e.g. a port's function that
+    /// describes all of its types). With [`Registry::set_type_order`],
+    /// introspection lists those QEMU lists although nothing compiled in
+    /// reaches them.
+    pub fn types(&mut self, describe: fn(&mut SchemaBuilder)) -> &mut Self {
+        self.extra_types.push(describe);
+        self.schema_cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self
+    }
+
     /// Disables a command: calls fail with `Command x has been disabled`
     /// (and `: reason` if given). It stays in introspection; it leaves
     /// `query-commands`.
@@ -340,6 +353,9 @@ impl<S: Send + Sync + 'static> Registry<S> {
                 EntryPoint::Command(i) => (self.describers[*i])(&mut b),
                 EntryPoint::Event(f) => f(&mut b),
             }
+        }
+        for f in &self.extra_types {
+            f(&mut b);
         }
         b.finish()
     }
