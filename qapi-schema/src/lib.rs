@@ -41,3 +41,4 @@ pub fn check_report(path: &std::path::Path, opts: &LoadOptions) -> Result<Loaded
 }
 
 pub mod introspect;
+pub mod import;

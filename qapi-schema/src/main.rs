@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use qapi_core::schema::{Definition, IntrospectOptions};
+use qapi_schema::import::{ImportError, ImportOptions, import, write_files};
 use qapi_schema::introspect::{self as intro, Format};
 use qapi_schema::{Dialect, LoadOptions, check_report};
 
@@ -70,6 +71,24 @@ enum Command {
         /// As with `-compat deprecated-output=hide`.
         #[arg(long)]
         hide_deprecated: bool,
+    },
+    /// Write Rust source using `#[derive(Qapi)]` for a schema: one module
+    /// per schema file plus `mod.rs` (see `qapi_schema::import`).
+    Import {
+        /// The main schema file.
+        file: PathBuf,
+        /// Output directory (created if missing).
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        out: PathBuf,
+        /// Emit doc comments from the schema's documentation.
+        #[arg(long)]
+        docs: bool,
+        /// Read with the rules of old QEMU releases (1.1 to 6.1).
+        #[arg(long)]
+        legacy: bool,
+        /// Path of the `qapi` crate in generated code.
+        #[arg(long = "crate", value_name = "PATH", default_value = "::qapi")]
+        krate: String,
     },
 }
 
@@ -162,6 +181,44 @@ fn main() -> ExitCode {
                 Err(e) => {
                     eprintln!("qapi: {}: {e}", file.display());
                     ExitCode::from(1)
+                }
+            }
+        }
+        Command::Import {
+            file,
+            out,
+            docs,
+            legacy,
+            krate,
+        } => {
+            let loaded = match check_report(&file, &LoadOptions::new(dialect(legacy))) {
+                Ok(l) => l,
+                Err(report) => {
+                    eprint!("{report}");
+                    return ExitCode::from(1);
+                }
+            };
+            let opts = ImportOptions { docs, krate };
+            let files = match import(&loaded, &opts) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("qapi: {}: {e}", file.display());
+                    if let ImportError::Generated { file, text, .. } = &e {
+                        let broken = out.join(format!("{file}.broken"));
+                        if std::fs::create_dir_all(&out).is_ok()
+                            && std::fs::write(&broken, text).is_ok()
+                        {
+                            eprintln!("qapi: unformatted text in {}", broken.display());
+                        }
+                    }
+                    return ExitCode::from(2);
+                }
+            };
+            match write_files(&out, &files) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("qapi: {}: {e}", out.display());
+                    ExitCode::from(2)
                 }
             }
         }
