@@ -23,6 +23,8 @@ pub mod policy;
 pub mod qmp;
 pub mod registry;
 pub mod schema;
+#[cfg(feature = "tokio")]
+pub mod server;
 pub mod traits;
 pub mod value;
 
@@ -37,6 +39,8 @@ pub use registry::{Registry, ReplyFormat};
 pub use error::{Error, ErrorClass, Result};
 pub use event::{EventMessage, Timestamp};
 pub use policy::CompatPolicy;
+#[cfg(feature = "tokio")]
+pub use server::{EventSender, Server, ServerConfig};
 pub use traits::{Kind, Qapi, QapiBranches, QapiEnum, QapiObject};
 pub use value::{JsonType, Map, Value};
 

@@ -1,0 +1,330 @@
+//! The async (tokio) driver of one connection.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::task::JoinSet;
+
+use super::events::{Out, Outbox};
+use super::proto::{Core, Finished, Pumped, Started};
+use super::{Closed, ServerConfig, Shutdown};
+use crate::dispatch::{Dispatched, Response, Session};
+use crate::registry::{BoxFuture, Registry};
+
+/// Serves one connection over any byte stream until the client closes
+/// it, `quit`, or shutdown ([`ServerConfig::shutdown`]).
+///
+/// Needs a tokio runtime (OOB handlers that are asynchronous run as
+/// tasks of their own). Errors are I/O errors reading from the client;
+/// a client that stops reading ends with [`Closed::WriteFailed`] or
+/// [`Closed::EventBacklogFull`].
+pub async fn serve_connection<S, IO>(
+    registry: Arc<Registry<S>>,
+    state: Arc<S>,
+    io: IO,
+    config: ServerConfig,
+) -> io::Result<Closed>
+where
+    S: Send + Sync + 'static,
+    IO: AsyncRead + AsyncWrite,
+{
+    let (r, w) = tokio::io::split(io);
+    serve_split(registry, state, r, w, config).await
+}
+
+/// [`serve_connection`] with separate input and output (e.g. stdin and
+/// stdout).
+pub async fn serve_split<S, R, W>(
+    registry: Arc<Registry<S>>,
+    state: Arc<S>,
+    mut input: R,
+    output: W,
+    config: ServerConfig,
+) -> io::Result<Closed>
+where
+    S: Send + Sync + 'static,
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let shutdown = config.shutdown.clone();
+    let mut core = Core::new(registry, state, config);
+    let mut out = Writer {
+        w: output,
+        buf: Vec::new(),
+        outbox: None,
+    };
+    if shutdown.is_shutdown() {
+        return Ok(Closed::Shutdown);
+    }
+    if let Some(greeting) = core.greeting() {
+        out.buf.extend_from_slice(&greeting);
+    }
+    let mut rbuf = vec![0u8; core.config.read_buffer];
+    let mut inband: Option<InFlight> = None;
+    let mut oob: JoinSet<Option<Response>> = JoinSet::new();
+    loop {
+        // Everything that can be done without waiting.
+        loop {
+            if inband.is_none()
+                && let Some(job) = core.next_job()
+            {
+                let Started {
+                    session,
+                    dispatched,
+                    delimit,
+                } = job.run();
+                match dispatched {
+                    Dispatched::Pending(future) => {
+                        inband = Some(InFlight {
+                            session,
+                            future,
+                            delimit,
+                        })
+                    }
+                    done => {
+                        let f = core.finish(session, done.into_reply(), delimit);
+                        if let Some(end) = out.finished(&core, f) {
+                            return out.close(&core, end).await;
+                        }
+                    }
+                }
+                continue;
+            }
+            match core.pump() {
+                Pumped::Nothing => break,
+                Pumped::Progress => {}
+                Pumped::Write(bytes) => {
+                    if let Err(end) = out.reply(&core, bytes) {
+                        return out.close(&core, end).await;
+                    }
+                }
+                Pumped::Oob(job) => {
+                    oob.spawn(job.future);
+                }
+            }
+        }
+        // Write what is ready, events first. A flush may consume the
+        // outbox's wake-up, so look again until nothing is left.
+        loop {
+            if let Err(end) = out.events(&core) {
+                return out.close(&core, end).await;
+            }
+            if out.buf.is_empty() {
+                break;
+            }
+            if let Err(end) = out.flush(&shutdown).await {
+                return out.close(&core, end).await;
+            }
+        }
+        if core.eof() && core.is_idle() && inband.is_none() && oob.is_empty() {
+            return Ok(Closed::Eof);
+        }
+        let reading = core.wants_input();
+        tokio::select! {
+            biased;
+            () = shutdown.wait() => {
+                let _ = out.events(&core);
+                return out.close(&core, Closed::Shutdown).await;
+            }
+            response = in_flight(&mut inband), if inband.is_some() => {
+                let done = inband.take().expect("in flight");
+                let f = core.finish(done.session, response, done.delimit);
+                if let Some(end) = out.finished(&core, f) {
+                    return out.close(&core, end).await;
+                }
+            }
+            Some(joined) = oob.join_next(), if !oob.is_empty() => {
+                if let Ok(Some(response)) = joined
+                    && let Err(end) = out.reply(&core, core.encode(&response, false))
+                {
+                    return out.close(&core, end).await;
+                }
+            }
+            // Written at the top of the loop.
+            () = notified(&out.outbox), if out.outbox.is_some() => {}
+            n = input.read(&mut rbuf), if reading => {
+                match n {
+                    Ok(0) => core.set_eof(),
+                    Ok(n) => core.feed(&rbuf[..n]),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) if is_disconnect(&e) => core.set_eof(),
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn is_disconnect(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe
+    )
+}
+
+struct InFlight {
+    session: Session,
+    future: BoxFuture<Option<Response>>,
+    delimit: bool,
+}
+
+fn in_flight(slot: &mut Option<InFlight>) -> impl Future<Output = Option<Response>> + '_ {
+    std::future::poll_fn(move |cx| match slot.as_mut() {
+        Some(f) => Pin::new(&mut f.future).poll(cx),
+        None => std::task::Poll::Pending,
+    })
+}
+
+async fn notified(outbox: &Option<Arc<Outbox>>) {
+    match outbox {
+        Some(o) => o.notify.notified().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The output side: replies and events collected into one buffer and
+/// written together.
+struct Writer<W> {
+    w: W,
+    buf: Vec<u8>,
+    /// Events for this connection, once negotiated.
+    outbox: Option<Arc<Outbox>>,
+}
+
+impl<W: AsyncWrite + Unpin> Writer<W> {
+    /// Appends the events waiting (they were emitted before whatever is
+    /// appended next).
+    fn events<S: Send + Sync + 'static>(&mut self, core: &Core<S>) -> Result<(), Closed> {
+        let Some(outbox) = &self.outbox else {
+            return Ok(());
+        };
+        let items = {
+            let mut st = outbox.lock();
+            if st.overflowed {
+                return Err(Closed::EventBacklogFull);
+            }
+            Outbox::take(&mut st)
+        };
+        for item in items {
+            match item {
+                Out::Event(msg) => self.buf.extend_from_slice(&core.encode_event(&msg)),
+                Out::Bytes(b) => self.buf.extend_from_slice(&b),
+            }
+        }
+        Ok(())
+    }
+
+    fn reply<S: Send + Sync + 'static>(
+        &mut self,
+        core: &Core<S>,
+        bytes: Vec<u8>,
+    ) -> Result<(), Closed> {
+        self.events(core)?;
+        if self.buf.is_empty() {
+            self.buf = bytes;
+        } else {
+            self.buf.extend_from_slice(&bytes);
+        }
+        Ok(())
+    }
+
+    /// Handles the end of an in-band request; `Some` when the connection
+    /// must close.
+    fn finished<S: Send + Sync + 'static>(
+        &mut self,
+        core: &Core<S>,
+        f: Finished,
+    ) -> Option<Closed> {
+        if f.negotiated {
+            let outbox = Outbox::new(core.config.event_backlog, core.config.event_overflow);
+            core.config.events.subscribe(&outbox);
+            self.outbox = Some(outbox);
+        }
+        if let Err(end) = self.events(core) {
+            return Some(end);
+        }
+        if let Some(reply) = f.reply {
+            self.buf.extend_from_slice(&reply);
+        }
+        f.quit.then_some(Closed::Quit)
+    }
+
+    /// Writes the buffer. Gives up when the client's event backlog
+    /// overflows or the server shuts down meanwhile (a client that does
+    /// not read must not hold the connection forever).
+    async fn flush(&mut self, shutdown: &Shutdown) -> Result<(), Closed> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let Writer { w, buf, outbox } = self;
+        let write = async {
+            w.write_all(buf).await?;
+            w.flush().await
+        };
+        let r = tokio::select! {
+            r = write => r.map_err(|_| Closed::WriteFailed),
+            () = overflowed(outbox.as_deref()) => Err(Closed::EventBacklogFull),
+            () = shutdown.wait() => Err(Closed::Shutdown),
+        };
+        buf.clear();
+        if buf.capacity() > 1 << 16 {
+            *buf = Vec::new();
+        }
+        r
+    }
+
+    /// Writes what is left (unless the connection broke) and closes the
+    /// output.
+    async fn close<S: Send + Sync + 'static>(
+        &mut self,
+        core: &Core<S>,
+        end: Closed,
+    ) -> io::Result<Closed> {
+        let quit = end == Closed::Quit;
+        let mut end = end;
+        if matches!(end, Closed::Quit | Closed::Eof | Closed::Shutdown) {
+            // A stopping server still lets the quit reply and pending
+            // events out, but does not wait for a client that never reads.
+            let stop = if end == Closed::Shutdown {
+                Shutdown::new()
+            } else {
+                core.config.shutdown.clone()
+            };
+            let timeout = tokio::time::sleep(std::time::Duration::from_secs(1));
+            tokio::select! {
+                r = self.flush(&stop) => if let Err(e) = r && e != Closed::Shutdown { end = e },
+                () = timeout => {}
+            }
+            let _ = tokio::time::timeout(std::time::Duration::from_millis(100), self.w.shutdown())
+                .await;
+        }
+        if let Some(outbox) = self.outbox.take() {
+            outbox.close();
+        }
+        if quit {
+            core.after_quit();
+        }
+        Ok(end)
+    }
+}
+
+/// Completes when the outbox's backlog has overflowed.
+async fn overflowed(outbox: Option<&Outbox>) {
+    let Some(outbox) = outbox else {
+        return std::future::pending().await;
+    };
+    loop {
+        let notified = outbox.notify.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if outbox.lock().overflowed {
+            return;
+        }
+        notified.await;
+    }
+}
