@@ -559,9 +559,19 @@ impl<'a> Gen<'a> {
         let Some(text) = doc.as_deref().filter(|_| self.opts.docs) else {
             return;
         };
-        let needs_fence = text.lines().any(|l| {
-            l.starts_with("    ") || l.starts_with('\t') || l.trim_start().starts_with("```")
-        });
+        // Markdown takes a line indented by four spaces for code only
+        // after a blank line (or at the start); other indented lines
+        // continue their paragraph.
+        let mut prev_blank = true;
+        let mut needs_fence = false;
+        for l in text.lines() {
+            let indented = l.starts_with("    ") || l.starts_with('\t');
+            if (indented && prev_blank) || l.trim_start().starts_with("```") {
+                needs_fence = true;
+                break;
+            }
+            prev_blank = l.trim().is_empty();
+        }
         let mut lines: Vec<String> = Vec::new();
         if needs_fence {
             lines.push("```text".to_owned());
