@@ -224,6 +224,22 @@ impl QgaClient {
         Ok(QgaClient { inner, rt })
     }
 
+    /// Connects over TCP.
+    pub fn connect_tcp(addr: impl std::net::ToSocketAddrs) -> Result<QgaClient, ClientError> {
+        QgaClient::connect_tcp_with(addr, ClientOptions::default())
+    }
+
+    /// [`QgaClient::connect_tcp`] with options.
+    pub fn connect_tcp_with(
+        addr: impl std::net::ToSocketAddrs,
+        opts: ClientOptions,
+    ) -> Result<QgaClient, ClientError> {
+        let addrs = resolve(addr)?;
+        let rt = runtime()?;
+        let inner = rt.block_on(super::QgaClient::connect_tcp_with(&addrs[..], opts))?;
+        Ok(QgaClient { inner, rt })
+    }
+
     /// See [`super::QgaClient::sync`].
     pub fn sync(&self) -> Result<i64, ClientError> {
         self.rt.block_on(self.inner.sync())
@@ -246,6 +262,12 @@ impl QgaClient {
     /// See [`super::QgaClient::execute_raw`].
     pub fn execute_raw(&self, name: &str, arguments: Value) -> Result<Value, ClientError> {
         self.rt.block_on(self.inner.execute_raw(name, arguments))
+    }
+
+    /// See [`super::QgaClient::execute_raw_no_reply`].
+    pub fn execute_raw_no_reply(&self, name: &str, arguments: Value) -> Result<(), ClientError> {
+        self.rt
+            .block_on(self.inner.execute_raw_no_reply(name, arguments))
     }
 
     /// See [`super::QgaClient::send_raw`].

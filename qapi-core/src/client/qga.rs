@@ -59,6 +59,31 @@ impl QgaClient {
         QgaClient::connect_split_with(r, w, opts).await
     }
 
+    /// Connects over TCP (e.g. a guest-agent channel whose host side is
+    /// a TCP chardev).
+    pub async fn connect_tcp(
+        addr: impl tokio::net::ToSocketAddrs,
+    ) -> Result<QgaClient, ClientError> {
+        QgaClient::connect_tcp_with(addr, ClientOptions::default()).await
+    }
+
+    /// [`QgaClient::connect_tcp`] with options.
+    pub async fn connect_tcp_with(
+        addr: impl tokio::net::ToSocketAddrs,
+        opts: ClientOptions,
+    ) -> Result<QgaClient, ClientError> {
+        let limit = opts.connect_timeout;
+        let stream = tokio::time::timeout(limit, tokio::net::TcpStream::connect(addr))
+            .await
+            .map_err(|_| ClientError::Timeout {
+                what: "connect".into(),
+                after: limit,
+            })??;
+        let _ = stream.set_nodelay(true);
+        let (r, w) = stream.into_split();
+        QgaClient::connect_split_with(r, w, opts).await
+    }
+
     /// Talks to an agent over any byte stream.
     pub async fn connect<S>(stream: S) -> Result<QgaClient, ClientError>
     where
@@ -77,6 +102,15 @@ impl QgaClient {
     }
 
     /// Talks to an agent over a separate reader and writer.
+    pub async fn connect_split<R, W>(reader: R, writer: W) -> Result<QgaClient, ClientError>
+    where
+        R: AsyncRead + Unpin + Send + 'static,
+        W: AsyncWrite + Unpin + Send + 'static,
+    {
+        QgaClient::connect_split_with(reader, writer, ClientOptions::default()).await
+    }
+
+    /// [`QgaClient::connect_split`] with options.
     pub async fn connect_split_with<R, W>(
         reader: R,
         writer: W,
