@@ -482,6 +482,47 @@ async fn stdio_monitor_and_quit() {
     .await;
 }
 
+#[tokio::test]
+async fn pretty_monitor() {
+    if !client_support::have("qemu-storage-daemon", "client_qsd::pretty_monitor") {
+        return;
+    }
+    bounded(async {
+        let mut child = tokio::process::Command::new("qemu-storage-daemon")
+            .args([
+                "--chardev",
+                "stdio,id=m",
+                "--monitor",
+                "chardev=m,pretty=on",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn");
+        let (out, inp) = (child.stdout.take().unwrap(), child.stdin.take().unwrap());
+        let qmp = QmpClient::connect_split(out, inp)
+            .await
+            .expect("multi-line greeting");
+        let v = qmp
+            .execute(&QueryVersion {})
+            .await
+            .expect("multi-line reply");
+        assert_eq!(Some(&v), qmp.greeting().version.as_ref());
+        let e = qmp
+            .execute(&BlockJobCancel {
+                device: "j0".into(),
+                force: None,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(e.desc(), Some("Block job 'j0' not found"));
+        qmp.execute(&Quit {}).await.expect("quit");
+        assert!(child.wait().await.expect("exit").success());
+    })
+    .await;
+}
+
 #[test]
 fn blocking_client_over_pipes_and_socket() {
     let Some(qsd) = spawn_qsd("client_qsd::blocking") else {

@@ -350,7 +350,7 @@ pub(crate) struct Outgoing<'a> {
 }
 
 impl Outgoing<'_> {
-    fn to_bytes(&self, id: Option<u64>, limits: Limits) -> Result<Vec<u8>, ClientError> {
+    fn to_bytes(&self, id: Option<u64>) -> Result<Vec<u8>, ClientError> {
         let mut out = Vec::with_capacity(48 + self.args.as_ref().map_or(0, Vec::len));
         out.extend_from_slice(if self.oob {
             b"{\"exec-oob\": "
@@ -369,11 +369,7 @@ impl Outgoing<'_> {
         out.push(b'}');
         // What QEMU could not parse would get an error without `id`:
         // refuse it here, with QEMU's own parser and limits.
-        let qemu = Limits {
-            max_nesting: limits.max_nesting.min(Limits::QEMU.max_nesting),
-            ..Limits::QEMU
-        };
-        if let Err(e) = crate::json::parse_one_with_limits(&out, qemu) {
+        if let Err(e) = crate::json::parse_one_with_limits(&out, Limits::QEMU) {
             return Err(ClientError::Encode(format!(
                 "QEMU could not parse the request: {}",
                 e.desc()
@@ -459,7 +455,7 @@ impl Conn {
         let mut bytes = Vec::new();
         let first = st.next_id;
         for (i, r) in reqs.iter().enumerate() {
-            bytes.extend(r.to_bytes(Some(first + i as u64), self.opts.limits)?);
+            bytes.extend(r.to_bytes(Some(first + i as u64))?);
         }
         let mut out = Vec::with_capacity(reqs.len());
         for r in reqs {
@@ -630,7 +626,7 @@ impl Conn {
                 no_reply: false,
             };
             let mut bytes = vec![0xFF];
-            bytes.extend(req.to_bytes(None, self.opts.limits)?);
+            bytes.extend(req.to_bytes(None)?);
             st.sync = Sync::Discarding {
                 token,
                 done: done_tx,
