@@ -30,6 +30,10 @@ mod pathutil;
 mod source;
 mod value;
 
+pub mod diff;
+pub mod import;
+pub mod introspect;
+
 pub use diag::Error;
 pub use load::{Dialect, LoadOptions, Loaded, check_syntax_str, load, load_str};
 pub use parser::Pragmas;
@@ -39,6 +43,3 @@ pub use parser::Pragmas;
 pub fn check_report(path: &std::path::Path, opts: &LoadOptions) -> Result<Loaded, String> {
     load(path, opts).map_err(|e| e.report())
 }
-
-pub mod introspect;
-pub mod import;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use qapi_core::schema::{Definition, IntrospectOptions};
+use qapi_schema::diff::{self, Dump};
 use qapi_schema::import::{ImportError, ImportOptions, import, write_files};
 use qapi_schema::introspect::{self as intro, Format};
 use qapi_schema::{Dialect, LoadOptions, check_report};
@@ -89,6 +90,18 @@ enum Command {
         /// Path of the `qapi` crate in generated code.
         #[arg(long = "crate", value_name = "PATH", default_value = "::qapi")]
         krate: String,
+    },
+    /// Compare two introspection dumps (`query-qmp-schema` answers,
+    /// masked or not) structurally: exit status 0 when equal, 1 when they
+    /// differ, 2 on error.
+    Diff {
+        /// The old dump.
+        a: PathBuf,
+        /// The new dump.
+        b: PathBuf,
+        /// Print the differences as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -220,6 +233,34 @@ fn main() -> ExitCode {
                     eprintln!("qapi: {}: {e}", out.display());
                     ExitCode::from(2)
                 }
+            }
+        }
+        Command::Diff { a, b, json } => {
+            let read = |p: &PathBuf| -> Result<Dump, String> {
+                let text =
+                    std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                Dump::parse(&text).map_err(|e| format!("{}: {e}", p.display()))
+            };
+            let (da, db) = match (read(&a), read(&b)) {
+                (Ok(x), Ok(y)) => (x, y),
+                (Err(e), _) | (_, Err(e)) => {
+                    eprintln!("qapi: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let changes = diff::diff(&da, &db);
+            let text = if json {
+                let mut t = diff::render_json(&changes).to_string();
+                t.push('\n');
+                t
+            } else {
+                diff::render_text(&changes)
+            };
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            if changes.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
             }
         }
     }
