@@ -402,7 +402,12 @@ impl Client {
 
     /// Asserts that nothing arrives for a while.
     pub fn silent(&mut self) {
-        if let Some(l) = self.try_raw_line(SILENCE) {
+        self.silent_for(SILENCE);
+    }
+
+    /// Asserts that nothing arrives for `d`.
+    pub fn silent_for(&mut self, d: Duration) {
+        if let Some(l) = self.try_raw_line(d) {
             panic!("unexpected line {:?}", String::from_utf8_lossy(&l));
         }
     }
@@ -419,6 +424,49 @@ impl Client {
     pub fn cmd(&mut self, text: &str) -> String {
         self.send(text);
         self.line()
+    }
+}
+
+// ---------------------------------------------------------------- the example
+
+/// The qmp-server example's binary. `cargo test` builds it next to the
+/// test binaries, except when told to build only some tests: then (or
+/// when it is older than this test) it is built here.
+pub fn example_binary() -> PathBuf {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(build_example).clone()
+}
+
+fn build_example() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(Path::parent).unwrap();
+    let bin = dir.join("examples").join("qmp-server");
+    let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if mtime(&bin) < mtime(&exe) {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "--example", "qmp-server"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .unwrap();
+        assert!(status.success(), "building the qmp-server example");
+    }
+    assert!(bin.exists(), "{} not found", bin.display());
+    bin
+}
+
+/// Waits (bounded) for a child process to exit.
+pub fn wait_child(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + LINE_TIMEOUT;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("process did not exit in time");
+        }
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -513,10 +561,10 @@ pub fn exchanges(text: &str, session: &str) -> Vec<Exchange> {
             let Some(last) = out.last_mut() else { continue };
             if p.starts_with("(no response") {
                 last.received = None;
-            } else if !p.starts_with('(') {
-                if let Some(r) = &mut last.received {
-                    r.push(decode_payload(p));
-                }
+            } else if !p.starts_with('(')
+                && let Some(r) = &mut last.received
+            {
+                r.push(decode_payload(p));
             }
         }
     }

@@ -39,7 +39,7 @@ use std::time::Duration;
 use super::events::{Out, Outbox};
 use super::proto::{Core, Encoder, Pumped, Started};
 use super::{Closed, EventSender, QuitAction, ServerConfig, Shutdown};
-use crate::dispatch::{Dispatched, Response};
+use crate::dispatch::Dispatched;
 use crate::registry::{BoxFuture, Registry};
 
 /// Reply bytes that may wait for a client before its reader thread stops
@@ -324,13 +324,13 @@ where
     let reader_thread = {
         let shared = Arc::clone(&shared);
         let buf_len = config.read_buffer;
-        let runtime = config.runtime.clone();
+        let (runtime, stop) = (config.runtime.clone(), config.shutdown.clone());
         thread::Builder::new()
             .name("qmp-reader".into())
-            .spawn(move || read_loop(&shared, reader, buf_len, runtime.as_ref()))?
+            .spawn(move || read_loop(&shared, reader, buf_len, runtime.as_ref(), &stop))?
     };
 
-    let end = dispatch_loop(&shared, config.runtime.as_ref());
+    let end = dispatch_loop(&shared, config.runtime.as_ref(), &config.shutdown);
     // Let the writer send what is queued (the reply to `quit`), then stop.
     shared.outbox.finish();
     let _ = writer_thread.join();
@@ -358,6 +358,7 @@ where
 fn dispatch_loop<S: Send + Sync + 'static>(
     shared: &Shared<S>,
     runtime: Option<&tokio::runtime::Handle>,
+    stop: &Shutdown,
 ) -> Closed {
     let mut c = shared.lock();
     loop {
@@ -377,7 +378,14 @@ fn dispatch_loop<S: Send + Sync + 'static>(
             dispatched,
             delimit,
         } = job.run();
-        let response = resolve(dispatched, runtime);
+        let response = match dispatched {
+            Dispatched::Reply(r) => Some(r),
+            Dispatched::Silent => None,
+            Dispatched::Pending(f) => match run_future(f, runtime, stop) {
+                Some(r) => r,
+                None => return Closed::Shutdown,
+            },
+        };
         c = shared.lock();
         let f = c.core.finish(session, response, delimit);
         if f.negotiated {
@@ -399,6 +407,7 @@ fn read_loop<S, R>(
     mut input: R,
     buf_len: usize,
     runtime: Option<&tokio::runtime::Handle>,
+    stop: &Shutdown,
 ) where
     S: Send + Sync + 'static,
     R: Read,
@@ -420,9 +429,9 @@ fn read_loop<S, R>(
             }
             Pumped::Oob(job) => {
                 drop(c);
-                let response = run_future(job.future, runtime);
+                let response = run_future(job.future, runtime, stop);
                 c = shared.lock();
-                if let Some(r) = response {
+                if let Some(Some(r)) = response {
                     shared.outbox.push_bytes(c.core.encode(&r, false));
                 }
                 continue;
@@ -515,18 +524,28 @@ fn write_loop<S, W: Write>(shared: &Shared<S>, mut w: W, enc: &Encoder) {
     }
 }
 
-fn resolve(d: Dispatched, runtime: Option<&tokio::runtime::Handle>) -> Option<Response> {
-    match d {
-        Dispatched::Reply(r) => Some(r),
-        Dispatched::Silent => None,
-        Dispatched::Pending(f) => run_future(f, runtime),
-    }
-}
-
-fn run_future<T>(f: BoxFuture<T>, runtime: Option<&tokio::runtime::Handle>) -> T {
+/// Runs an asynchronous handler to completion, or until shutdown
+/// (`None`).
+fn run_future<T>(
+    f: BoxFuture<T>,
+    runtime: Option<&tokio::runtime::Handle>,
+    stop: &Shutdown,
+) -> Option<T> {
+    let stopped = stop.wait();
+    let raced = async {
+        let mut stopped = std::pin::pin!(stopped);
+        let mut f = f;
+        std::future::poll_fn(|cx| {
+            if stopped.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(None);
+            }
+            f.as_mut().poll(cx).map(Some)
+        })
+        .await
+    };
     match runtime {
-        Some(rt) => rt.block_on(f),
-        None => block_on(f),
+        Some(rt) => rt.block_on(raced),
+        None => block_on(raced),
     }
 }
 
