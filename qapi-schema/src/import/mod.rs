@@ -12,8 +12,13 @@
 //! * `pub fn describe(b: &mut qapi::SchemaBuilder)`: registers every
 //!   command and event in QEMU's definition order (each under its
 //!   `#[cfg]`), which is what introspection lists first;
-//! * `pub fn schema() -> qapi::schema::Schema`: `describe` into a new
-//!   builder;
+//! * `pub fn describe_types(b: &mut qapi::SchemaBuilder)`: describes
+//!   every type (under its `#[cfg]`), also those no compiled-in command
+//!   or event reaches: QEMU lists types whose only users are compiled
+//!   out, and introspection with `TYPE_ORDER` does the same for the
+//!   types described (`Registry::types(describe_types)` for a server);
+//! * `pub fn schema() -> qapi::schema::Schema`: `describe` and
+//!   `describe_types` into a new builder;
 //! * `pub const TYPE_ORDER: &[&str]`: the type order of the **full**
 //!   schema ([`qapi_core::schema::introspect::type_order`], every
 //!   condition true), to pass as `IntrospectOptions::type_order` so that
@@ -986,11 +991,33 @@ impl<'a> Gen<'a> {
             let _ = writeln!(out, "<{} as {k}::{tr}>::{f}(b);", self.idents[d.name()]);
         }
         out.push_str("}\n\n");
-        out.push_str("/// The schema of this build: [`describe`] into a new builder.\n");
+        out.push_str(
+            "/// Describes every type of this build, also those no command or event\n\
+             /// of this build reaches: QEMU lists types whose only users are\n\
+             /// compiled out (introspection with [`TYPE_ORDER`] shows them).\n",
+        );
+        let _ = writeln!(out, "pub fn describe_types(b: &mut {k}::SchemaBuilder) {{");
+        for d in self.schema.definitions() {
+            if d.is_entry_point() {
+                continue;
+            }
+            Self::cfg(&mut out, &d.common().cond);
+            let _ = writeln!(
+                out,
+                "let _ = <{} as {k}::Qapi>::describe(b);",
+                self.idents[d.name()]
+            );
+        }
+        out.push_str("}\n\n");
+        out.push_str(
+            "/// The schema of this build: [`describe`] and [`describe_types`] into a\n\
+             /// new builder.\n",
+        );
         let _ = writeln!(
             out,
             "pub fn schema() -> {k}::schema::Schema {{\n\
-             let mut b = {k}::SchemaBuilder::new();\n describe(&mut b);\n b.finish()\n}}\n"
+             let mut b = {k}::SchemaBuilder::new();\n describe(&mut b);\n \
+             describe_types(&mut b);\n b.finish()\n}}\n"
         );
         out.push_str(
             "/// Every type of the full schema (every condition true) in QEMU's\n\
