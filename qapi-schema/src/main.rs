@@ -90,6 +90,10 @@ enum Command {
         /// Path of the `qapi` crate in generated code.
         #[arg(long = "crate", value_name = "PATH", default_value = "::qapi")]
         krate: String,
+        /// The generator whose type order `TYPE_ORDER` records: `current`,
+        /// `5.0` (same order) or `2.11` (commands and events sorted).
+        #[arg(long, default_value = "current")]
+        era: String,
     },
     /// Compare two introspection dumps (`query-qmp-schema` answers,
     /// masked or not) structurally: exit status 0 when equal, 1 when they
@@ -203,7 +207,12 @@ fn main() -> ExitCode {
             docs,
             legacy,
             krate,
+            era,
         } => {
+            let Some(era) = intro::parse_era(&era) else {
+                eprintln!("qapi: unknown era '{era}' (expected current, 5.0 or 2.11)");
+                return ExitCode::from(2);
+            };
             let loaded = match check_report(&file, &LoadOptions::new(dialect(legacy))) {
                 Ok(l) => l,
                 Err(report) => {
@@ -211,7 +220,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let opts = ImportOptions { docs, krate };
+            let opts = ImportOptions { docs, krate, era };
             let files = match import(&loaded, &opts) {
                 Ok(f) => f,
                 Err(e) => {

@@ -78,6 +78,7 @@ use qapi::schema::introspect::{IntrospectOptions, introspect};
 fn main() {
     let era = match std::env::args().nth(1).as_deref() {
         Some("5.0") => Era::V5_0,
+        Some("2.11") => Era::V2_11,
         _ => Era::Current,
     };
     let mut b = qapi::SchemaBuilder::new();

@@ -103,6 +103,10 @@ pub struct ImportOptions {
     /// `::qapi`). Any other path is also written as `#[qapi(crate =
     /// "...")]` on every item.
     pub krate: String,
+    /// The generator whose type order `TYPE_ORDER` records (only
+    /// [`Era::V2_11`] differs: it sorts commands and events by name,
+    /// which changes the order types are found in).
+    pub era: Era,
 }
 
 impl Default for ImportOptions {
@@ -110,6 +114,7 @@ impl Default for ImportOptions {
         ImportOptions {
             docs: false,
             krate: DEFAULT_CRATE.to_owned(),
+            era: Era::Current,
         }
     }
 }
@@ -155,7 +160,7 @@ impl std::error::Error for ImportError {}
 /// Generates the Rust modules of a loaded schema (see the module docs).
 /// The first file is `mod.rs`.
 pub fn import(loaded: &Loaded, opts: &ImportOptions) -> Result<Vec<GeneratedFile>, ImportError> {
-    let order = type_order(&loaded.schema, Era::Current).map_err(ImportError::Schema)?;
+    let order = type_order(&loaded.schema, opts.era).map_err(ImportError::Schema)?;
     let g = Gen::new(loaded, opts);
     let mut files = vec![GeneratedFile {
         name: "mod.rs".to_owned(),
