@@ -139,6 +139,34 @@ fn live_dumps_with_debian_profile() {
     }
 }
 
+/// `--qemu-text` is byte for byte the `return` value the live
+/// qemu-storage-daemon sent (raw transcript line).
+#[test]
+fn qemu_text_is_the_wire_text() {
+    let Some(shared) = common::shared_dir("qemu_text_is_the_wire_text") else {
+        return;
+    };
+    let transcript =
+        std::fs::read_to_string(shared.join("qemu/live/qsd-10.0.2.transcript.jsonl")).unwrap();
+    let mut lines = transcript.lines();
+    lines
+        .by_ref()
+        .find(|l| *l == r#"-> {"execute": "query-qmp-schema"}"#)
+        .expect("query-qmp-schema in the transcript");
+    let reply = lines.next().unwrap();
+    let wire = reply
+        .strip_prefix(r#"<- {"return": "#)
+        .and_then(|r| r.strip_suffix('}'))
+        .expect("a return");
+    let file = shared.join("qemu/schemas/v10.0.2/storage-daemon/qapi/qapi-schema.json");
+    let text = introspect(
+        &file,
+        &["--qemu-text", "--cfg-profile", "debian-10.0.2-host"],
+    );
+    assert!(text == format!("{wire}\n"), "not the wire text");
+    println!("--qemu-text: {} bytes, equal to the live reply", wire.len());
+}
+
 #[test]
 fn output_forms() {
     let Some(shared) = common::shared_dir("output_forms") else {
