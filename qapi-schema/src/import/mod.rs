@@ -194,7 +194,7 @@ fn spaced(text: &str) -> String {
         out.push('\n');
         let Some(next) = lines.get(i + 1) else { break };
         let ends_item = matches!(*l, "}" | "};" | "];")
-            || (l.starts_with("pub struct ") && l.ends_with(';'))
+            || (l.starts_with("pub ") && (l.ends_with(';') || l.ends_with("{}")))
             || *l == "use super::*;";
         let kind = |s: &str| s.split(' ').take(2).collect::<Vec<_>>().join(" ");
         let ends_run =
