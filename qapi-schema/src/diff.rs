@@ -826,4 +826,47 @@ mod tests {
              + member c.arguments.z (int)\n    + value c.arguments.x: c\n3 differences\n"
         );
     }
+
+    #[test]
+    fn flags_features_alternates_unions() {
+        let a = dump(json!([
+            {"name": "c", "ret-type": "1", "meta-type": "command", "arg-type": "0"},
+            {"name": "E", "meta-type": "event", "arg-type": "3", "features": ["unstable"]},
+            {"name": "0", "members": [{"name": "alt", "type": "2"}], "meta-type": "object"},
+            {"name": "1", "members": [], "meta-type": "object"},
+            {"name": "2", "members": [{"type": "str"}, {"type": "1"}], "meta-type": "alternate"},
+            {"name": "3", "tag": "t", "variants": [{"case": "x", "type": "1"}],
+             "members": [{"name": "t", "type": "4"}], "meta-type": "object"},
+            {"name": "4", "members": [{"name": "x"}, {"name": "y"}], "meta-type": "enum", "values": ["x", "y"]},
+            {"name": "str", "json-type": "string", "meta-type": "builtin"}
+        ]));
+        let b = dump(json!([
+            {"name": "c", "ret-type": "1", "allow-oob": true, "meta-type": "command", "arg-type": "0",
+             "features": ["deprecated"]},
+            {"name": "E", "meta-type": "event", "arg-type": "3"},
+            {"name": "0", "members": [{"name": "alt", "type": "2"}], "meta-type": "object"},
+            {"name": "1", "members": [], "meta-type": "object"},
+            {"name": "2", "members": [{"type": "int"}, {"type": "1"}], "meta-type": "alternate"},
+            {"name": "3", "tag": "t", "variants": [{"case": "y", "type": "1"}],
+             "members": [{"name": "t", "type": "4", "features": ["unstable"]}], "meta-type": "object"},
+            {"name": "4", "members": [{"name": "x"}, {"name": "y", "features": ["deprecated"]}],
+             "meta-type": "enum", "values": ["x", "y"]},
+            {"name": "int", "json-type": "int", "meta-type": "builtin"}
+        ]));
+        let text = render_text(&diff(&a, &b));
+        assert_eq!(
+            text,
+            "~ c\n    + feature c: deprecated\n    ~ allow-oob c: false -> true\n    \
+             - alternative c.arguments.alt: str\n    + alternative c.arguments.alt: int\n\
+             ~ E\n    - feature E: unstable\n    + feature E.data.t: unstable\n    \
+             + feature E.data.t=y: deprecated\n    - variant E.data.t[x] (object)\n    \
+             + variant E.data.t[y] (object)\n9 differences\n"
+        );
+        let j = render_json(&diff(&a, &b));
+        assert_eq!(j["equal"], false);
+        assert_eq!(j["changes"][1]["what"], "allow-oob");
+        assert_eq!(j["changes"][1]["old"], "false");
+        assert_eq!(j["changes"][1]["new"], "true");
+        assert_eq!(render_json(&diff(&a, &a))["equal"], true);
+    }
 }
