@@ -1,0 +1,987 @@
+//! The bodies of the fuzz targets, shared by the fuzzer binaries
+//! (`fuzz/fuzz_targets/*.rs`) and by the corpus replay test of the main
+//! package (`tests/fuzz_smoke.rs`, which includes this file with
+//! `#[path]`). See `FUZZING.md` at the repository root.
+//!
+//! Every target takes arbitrary bytes. It returns normally when the code
+//! under test behaved, and panics (which the fuzzer reports as a crash)
+//! when the code under test panicked or broke one of the invariants
+//! checked here; the panic message says which.
+//!
+//! | target | code under test |
+//! |---|---|
+//! | [`json_stream`] | `qapi::json::JsonStreamer`, the writer, the serde `Serializer` |
+//! | [`decode`] | `qapi::from_slice`, `Command::decode_args`, `Event::decode_data` |
+//! | [`dispatch`] | `Registry::dispatch_str` / `dispatch` |
+//! | [`schema`] | `qapi_schema::load_str`, `check_syntax_str` |
+//!
+//! A whole-session target (a server session fed arbitrary bytes) belongs
+//! here too once `qapi-core/src/server` lands: see the end of this file.
+#![allow(dead_code)]
+
+use std::fmt::Debug;
+use std::sync::{Arc, OnceLock};
+
+use qapi::json::{JsonError, JsonErrorKind, JsonStreamer, KeyOrder, Limits, WriteOptions};
+use qapi::policy::{CompatPolicy, InputPolicy, OutputPolicy};
+use qapi::{Command, Decoder, Dispatched, Event, Map, Qapi, Registry, Session, Value};
+
+#[path = "../../tests/common/example.rs"]
+pub mod example;
+#[path = "../../tests/common/qsd_mini.rs"]
+pub mod qsd_mini;
+
+use qapi_kitchen_sink as ks;
+
+/// Picks an entry of `table` for `data`: `<name>\n<rest>` selects the
+/// entry called `name` (how the seed corpora are written, so that they
+/// survive changes to the tables); otherwise the first byte, modulo the
+/// table's length, selects one and the rest follows.
+pub fn pick<'a, T>(
+    table: &'a [(&'static str, T)],
+    data: &'a [u8],
+) -> Option<(&'a str, &'a T, &'a [u8])> {
+    if table.is_empty() {
+        return None;
+    }
+    if let Some(nl) = data.iter().position(|&b| b == b'\n') {
+        if let Some((name, t)) = table.iter().find(|(n, _)| n.as_bytes() == &data[..nl]) {
+            return Some((name, t, &data[nl + 1..]));
+        }
+    }
+    let (&b, rest) = data.split_first()?;
+    let (name, t) = &table[usize::from(b) % table.len()];
+    Some((name, t, rest))
+}
+
+// ---------------------------------------------------------------------
+// (a) The streaming JSON reader.
+
+/// Small limits, so that inputs of a few bytes reach the limit paths.
+pub const SMALL_LIMITS: Limits = Limits {
+    max_nesting: 6,
+    max_token_count: 40,
+    max_token_size: 24,
+};
+
+/// Feeds `data` to a [`JsonStreamer`] whole, byte by byte, and in chunks
+/// of sizes derived from the input, with QEMU's limits and with
+/// [`SMALL_LIMITS`]. Checks: no panic; the three feedings give the same
+/// items (exactly: same variants, bits of doubles, member order); every
+/// error is one of QEMU's texts of its kind; every value is within the
+/// nesting limit, and written out (compact and pretty, insertion and
+/// QDict order, through the `Value` writer, the serde `Serializer` and
+/// `serde_json`) it reads back as the same value.
+pub fn json_stream(data: &[u8]) {
+    let chunks = chunk_sizes(data);
+    for limits in [Limits::QEMU, SMALL_LIMITS] {
+        let whole = stream(limits, data, &[data.len().max(1)]);
+        let bytewise = stream(limits, data, &[1]);
+        let chunked = stream(limits, data, &chunks);
+        assert_same_items(&whole, &bytewise, "whole vs byte by byte", limits);
+        assert_same_items(&whole, &chunked, "whole vs chunks", limits);
+        for item in &whole {
+            match item {
+                Ok(v) => check_value(v, limits),
+                Err(e) => check_json_error(e),
+            }
+        }
+    }
+}
+
+/// Chunk sizes (1 to 17) from a hash of the input.
+fn chunk_sizes(data: &[u8]) -> Vec<usize> {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in data.iter().take(64) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..8)
+        .map(|i| {
+            let x = h.rotate_left(i * 8);
+            1 + (x % 17) as usize
+        })
+        .collect()
+}
+
+/// Runs the streamer over `data`, cut in pieces of the given sizes
+/// (cycling), then flushes; returns every item in order.
+pub fn stream(limits: Limits, data: &[u8], sizes: &[usize]) -> Vec<Result<Value, JsonError>> {
+    let mut s = JsonStreamer::with_limits(limits);
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut k = 0;
+    while pos < data.len() {
+        let n = sizes[k % sizes.len()].min(data.len() - pos);
+        k += 1;
+        s.feed(&data[pos..pos + n]);
+        pos += n;
+        out.extend(s.drain());
+    }
+    s.flush();
+    out.extend(s.drain());
+    assert!(!s.is_partial(), "streamer partial after flush");
+    out
+}
+
+fn assert_same_items(
+    a: &[Result<Value, JsonError>],
+    b: &[Result<Value, JsonError>],
+    what: &str,
+    limits: Limits,
+) {
+    let same = a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| match (x, y) {
+            (Ok(x), Ok(y)) => exact_eq(x, y),
+            (Err(x), Err(y)) => x == y,
+            _ => false,
+        });
+    assert!(same, "{what} differ (limits {limits:?}):\n{a:?}\n{b:?}");
+}
+
+/// Structural equality: same variants, same bits for doubles, same
+/// member order.
+pub fn exact_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Double(x), Value::Double(y)) => x.to_bits() == y.to_bits(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| exact_eq(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((kx, vx), (ky, vy))| kx == ky && exact_eq(vx, vy))
+        }
+        _ => a == b,
+    }
+}
+
+/// Whether `back` is what reading `orig` written as JSON must give:
+/// integers keep their variant and value; a double comes back as the
+/// same double or, when it is integral and was written without fraction
+/// or exponent (`%.17g` writes `1e3` as `1000` and `-0.0` as `-0`), as an
+/// integer of exactly that value. With `ordered`, members keep their
+/// order.
+pub fn same_after_write(orig: &Value, back: &Value, ordered: bool) -> bool {
+    match (orig, back) {
+        (Value::Double(d), Value::Double(e)) => d == e && (*d != 0.0 || d.to_bits() == e.to_bits()),
+        (Value::Double(d), Value::Int(i)) => integral_eq(*d, i128::from(*i)),
+        (Value::Double(d), Value::UInt(u)) => integral_eq(*d, i128::from(*u)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(x, y)| same_after_write(x, y, ordered))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && if ordered {
+                    x.iter()
+                        .zip(y.iter())
+                        .all(|((kx, vx), (ky, vy))| kx == ky && same_after_write(vx, vy, ordered))
+                } else {
+                    x.iter()
+                        .all(|(k, vx)| y.get(k).is_some_and(|vy| same_after_write(vx, vy, ordered)))
+                }
+        }
+        _ => orig == back,
+    }
+}
+
+fn integral_eq(d: f64, i: i128) -> bool {
+    d.is_finite() && d.fract() == 0.0 && d.abs() < 1.7e38 && (d as i128) == i
+}
+
+/// Whether `v` holds a double that is not finite (QEMU writes `inf`,
+/// which is not JSON; `serde_json` writes `null`).
+pub fn has_non_finite(v: &Value) -> bool {
+    match v {
+        Value::Double(d) => !d.is_finite(),
+        Value::Array(a) => a.iter().any(has_non_finite),
+        Value::Object(m) => m.iter().any(|(_, v)| has_non_finite(v)),
+        _ => false,
+    }
+}
+
+fn depth(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
+        Value::Object(m) => 1 + m.iter().map(|(_, v)| depth(v)).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn check_value(v: &Value, limits: Limits) {
+    assert!(
+        depth(v) <= limits.max_nesting,
+        "value nested deeper than {}",
+        limits.max_nesting
+    );
+    let finite = !has_non_finite(v);
+    let opts = [
+        WriteOptions::COMPACT,
+        WriteOptions::QEMU,
+        WriteOptions::QEMU_PRETTY,
+    ];
+    for o in opts {
+        let text = qapi::json::value_to_vec(v, &o);
+        assert!(text.is_ascii(), "writer output not ASCII: {text:?}");
+        // The serde Serializer writes the same bytes as the Value writer.
+        let via_serde = qapi::json::to_vec(v, &o).expect("Value serializes");
+        assert!(
+            via_serde == text,
+            "Serializer and writer differ ({o:?}):\n{}\n{}",
+            lossy(&text),
+            lossy(&via_serde)
+        );
+        if finite {
+            let back = qapi::json::parse_one(&text).unwrap_or_else(|e| {
+                panic!(
+                    "written value does not read back ({o:?}): {e}\n{}",
+                    lossy(&text)
+                )
+            });
+            let ordered = o.key_order == KeyOrder::Insertion;
+            assert!(
+                same_after_write(v, &back, ordered),
+                "value changed by write + read ({o:?}):\n{v:?}\n{}\n{back:?}",
+                lossy(&text)
+            );
+        }
+    }
+    if finite {
+        let text = serde_json::to_vec(v).expect("serde_json writes a Value");
+        let back = qapi::json::parse_one(&text).unwrap_or_else(|e| {
+            panic!(
+                "serde_json output does not read back: {e}\n{}",
+                lossy(&text)
+            )
+        });
+        assert!(
+            same_after_write(v, &back, true),
+            "value changed by serde_json + read:\n{v:?}\n{back:?}"
+        );
+    }
+}
+
+/// QEMU's texts for JSON input errors.
+pub fn check_json_error(e: &JsonError) {
+    let d = e.desc();
+    let ok = match e.kind() {
+        JsonErrorKind::Lexical => d.starts_with("JSON parse error, stray '") && d.ends_with('\''),
+        JsonErrorKind::Syntax => {
+            d.starts_with("JSON parse error, ")
+                && !d.starts_with("JSON parse error, stray '")
+                && d.len() <= 1023 + 18
+        }
+        JsonErrorKind::NestingLimit => d == "JSON nesting depth limit exceeded",
+        JsonErrorKind::TokenCountLimit => d == "JSON token count limit exceeded",
+        JsonErrorKind::TokenSizeLimit => d == "JSON token size limit exceeded",
+        JsonErrorKind::NotOneValue => false,
+    };
+    assert!(ok, "unexpected JSON error {:?}: {d:?}", e.kind());
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+// ---------------------------------------------------------------------
+// (b) Decoding with QEMU's rules.
+
+/// One decoder entry: how to decode (and round-trip) one type; gets the
+/// entry's name (for messages) and the JSON text.
+pub type DecodeFn = fn(&str, &[u8]);
+
+/// Types whose decoding does not round-trip through `PartialEq`
+/// although the JSON does: they hold `any` (`serde_json::Value`), where
+/// a double such as `1e3` comes back as the integer `1000` (QEMU writes
+/// it `1000` too). For these the re-encoded JSON must be a fixpoint.
+const LOOSE_EQ: &[&str] = &["ks::GuestSync", "ks::UserDefOptions"];
+
+/// Every command and event of `tests/common/qsd_mini.rs`,
+/// `tests/common/example.rs` and the kitchen sink, and every type of
+/// the kitchen sink and of the mini-QSD that commands use.
+pub fn decoders() -> &'static [(&'static str, DecodeFn)] {
+    macro_rules! table {
+        ($f:ident, $m:literal: $($t:ident),* $(,)?) => {
+            [$((concat!($m, "::", stringify!($t)), $f::<$t> as DecodeFn)),*]
+        };
+    }
+    static TABLE: OnceLock<Vec<(&'static str, DecodeFn)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<(&'static str, DecodeFn)> = Vec::new();
+        {
+            use qsd_mini::*;
+            t.extend(table![decode_cmd, "qsd":
+                QueryVersion,
+                BlockJobCancel,
+                BlockJobSetSpeed,
+                BlockSetWriteThreshold,
+                QueryNamedBlockNodes,
+                BlockDirtyBitmapAddCmd,
+                BlockdevAdd,
+                NbdServerStart,
+                ObjectAdd,
+                Transaction,
+                BlockDirtyBitmapMerge,
+            ]);
+            t.extend(table![decode_type, "qsd":
+                BlockdevOptions,
+                BlockdevRef,
+                BlockdevRefOrNull,
+                SocketAddressLegacy,
+                ObjectOptions,
+                TransactionAction,
+                BlockDirtyBitmapOrStr,
+                WithSize,
+            ]);
+        }
+        {
+            use example::*;
+            t.extend(table![decode_cmd, "example": Draw, Ping]);
+            t.extend(table![decode_event, "example": Drawn]);
+            t.extend(table![decode_type, "example": Color, Point, Shape, StrOrPoint]);
+        }
+        {
+            use ks::*;
+            t.extend(table![decode_cmd, "ks":
+                UserDefCmd0,
+                UserDefCmd,
+                UserDefCmd1,
+                UserDefCmd2,
+                CmdSuccessResponse,
+                CoroutineCmd,
+                GuestGetTime,
+                GuestSync,
+                BoxedStruct,
+                BoxedUnion,
+                BoxedEmpty,
+                TestFlagsCommand,
+                OrgQemuXCommand,
+                TestIfUnionCmd,
+                TestIfAlternateCmd,
+                TestIfCmd,
+                TestCmdReturnDefThree,
+                TestFeatures0,
+                TestCommandFeatures1,
+                TestCommandFeatures3,
+                TestCommandCondFeatures1,
+                TestCommandCondFeatures2,
+                TestCommandCondFeatures3,
+            ]);
+            t.extend(table![decode_event, "ks":
+                EventA,
+                EventB,
+                EventC,
+                EventD,
+                EventE,
+                EventF,
+                EventG,
+                OrgQemuXEvent,
+                TestIfEvent,
+                TestIfEvent2,
+                TestEventFeatures0,
+                TestEventFeatures1,
+                TestEventFeatures2,
+            ]);
+            t.extend(table![decode_type, "ks":
+                TestStruct,
+                NestedEnumsOne,
+                MyEnum,
+                Empty1,
+                Empty2,
+                Union,
+                QEnumTwo,
+                UserDefOne,
+                EnumOne,
+                UserDefZero,
+                UserDefTwoDictDict,
+                UserDefTwoDict,
+                UserDefTwo,
+                UserDefThree,
+                ForceArrays,
+                UserDefA,
+                UserDefB,
+                UserDefFlatUnion,
+                UserDefUnionBase,
+                UserDefFlatUnion2,
+                WrapAlternate,
+                UserDefAlternate,
+                UserDefC,
+                TestUnionEnum,
+                TestUnionEnumA,
+                TestUnionTypeA1,
+                TestUnionTypeA2,
+                TestUnionTypeA,
+                TestUnionTypeB,
+                TestUnionInUnion,
+                AltEnumBool,
+                AltEnumNum,
+                AltNumEnum,
+                AltEnumInt,
+                AltListInt,
+                AltStrObj,
+                ArrayStruct,
+                UserDefOptions,
+                EventStructOne,
+                OrgQemuXEnum,
+                OrgQemuXBase,
+                OrgQemuXStruct,
+                OrgQemuXAlt1,
+                OrgQemuXStruct2,
+                OrgQemuXUnion,
+                OrgQemuXAlt,
+                TestIfStruct,
+                TestIfEnum,
+                TestIfUnion,
+                TestIfAlternate,
+                FeatureStruct0,
+                FeatureStruct1,
+                FeatureStruct2,
+                FeatureStruct3,
+                FeatureStruct4,
+                CondFeatureStruct1,
+                CondFeatureStruct2,
+                CondFeatureStruct3,
+                CondFeatureStruct4,
+                FeatureEnum1,
+                FeatureUnion1,
+                FeatureAlternate1,
+                SecondArrayRef,
+                Status,
+            ]);
+        }
+        for (i, (n, _)) in t.iter().enumerate() {
+            assert!(
+                t[..i].iter().all(|(m, _)| m != n),
+                "{n} twice in the decoder table"
+            );
+        }
+        t
+    })
+}
+
+/// Decodes `<name>\n<JSON>` (or `<selector byte><JSON>`) as the type
+/// the entry names. Checks: no panic; errors are QEMU's texts; a decoded
+/// value encodes (QEMU writer and `serde_json`) to JSON that decodes to
+/// an equal value (for [`LOOSE_EQ`] types, to JSON encoding the same).
+pub fn decode(data: &[u8]) {
+    if let Some((name, f, json)) = pick(decoders(), data) {
+        f(name, json);
+    }
+}
+
+/// Policies the decoders also run under (deprecated and unstable input
+/// rejected, or "crashing").
+const POLICIES: [CompatPolicy; 2] = [
+    CompatPolicy {
+        deprecated_input: InputPolicy::Reject,
+        deprecated_output: OutputPolicy::Hide,
+        unstable_input: InputPolicy::Reject,
+        unstable_output: OutputPolicy::Hide,
+    },
+    CompatPolicy {
+        deprecated_input: InputPolicy::Crash,
+        deprecated_output: OutputPolicy::Accept,
+        unstable_input: InputPolicy::Accept,
+        unstable_output: OutputPolicy::Accept,
+    },
+];
+
+/// QEMU's texts for input that does not match the schema.
+pub fn is_decode_error_text(desc: &str) -> bool {
+    (desc.starts_with("Parameter '")
+        && (desc.ends_with("' is missing")
+            || desc.ends_with("' is unexpected")
+            || desc.contains("' expects ")
+            || desc.contains("' does not accept value '")))
+        || desc.starts_with("Invalid parameter type for '")
+}
+
+/// [`is_decode_error_text`], or a compat-policy rejection
+/// (`Deprecated parameter x disabled by policy`).
+fn is_policy_error_text(desc: &str) -> bool {
+    (desc.starts_with("Deprecated ") || desc.starts_with("Unstable "))
+        && desc.ends_with(" disabled by policy")
+}
+
+fn check_decode_error(desc: &str, what: &str) {
+    assert!(
+        is_decode_error_text(desc),
+        "{what}: unexpected error text {desc:?}"
+    );
+}
+
+/// Decodes with the lenient decoder and under [`POLICIES`]: must not
+/// panic; a strict success is a lenient success with the same value.
+fn other_decoders<T: PartialEq + Debug>(
+    strict: &Result<T, qapi::Error>,
+    run: impl Fn(&mut Decoder) -> qapi::Result<T>,
+) {
+    let lenient = run(&mut Decoder::lenient());
+    if let Ok(s) = strict {
+        match &lenient {
+            Ok(l) => assert!(l == s, "lenient decoding differs: {l:?} vs {s:?}"),
+            Err(e) => panic!("strict decoding succeeds, lenient fails: {}", e.desc),
+        }
+    }
+    for p in POLICIES {
+        if let Err(e) = run(&mut Decoder::with_policy(p)) {
+            assert!(
+                is_decode_error_text(&e.desc) || is_policy_error_text(&e.desc),
+                "unexpected error text under policy: {:?}",
+                e.desc
+            );
+        }
+    }
+}
+
+fn decode_cmd<C: Command + PartialEq + Debug>(name: &str, json: &[u8]) {
+    let Ok(Value::Object(args)) = qapi::json::parse_one(json) else {
+        return;
+    };
+    let r = C::decode_args(args.clone(), &mut Decoder::new());
+    other_decoders(&r, |d| C::decode_args(args.clone(), d));
+    match r {
+        Err(e) => check_decode_error(&e.desc, name),
+        Ok(c) => roundtrip_args(&c, name, |m| C::decode_args(m, &mut Decoder::new())),
+    }
+}
+
+fn decode_event<E: Event + PartialEq + Debug>(name: &str, json: &[u8]) {
+    let Ok(Value::Object(data)) = qapi::json::parse_one(json) else {
+        return;
+    };
+    let r = E::decode_data(data.clone(), &mut Decoder::new());
+    other_decoders(&r, |d| E::decode_data(data.clone(), d));
+    match r {
+        Err(e) => check_decode_error(&e.desc, name),
+        Ok(ev) => roundtrip_args(&ev, name, |m| E::decode_data(m, &mut Decoder::new())),
+    }
+}
+
+/// A decoded arguments (or event data) object: encode, decode again.
+fn roundtrip_args<T: serde::Serialize + PartialEq + Debug>(
+    v: &T,
+    name: &str,
+    dec: impl Fn(Map) -> qapi::Result<T>,
+) {
+    for (how, text) in encodings(v) {
+        let Some(text) = text else { continue };
+        let back = match qapi::json::parse_one(&text) {
+            Ok(Value::Object(m)) => dec(m),
+            Ok(other) => panic!("{name}: {how} encoding is not an object: {other:?}"),
+            Err(e) => panic!("{name}: {how} encoding is not JSON: {e}\n{}", lossy(&text)),
+        };
+        let back = back.unwrap_or_else(|e| {
+            panic!(
+                "{name}: {how} encoding does not decode: {}\n{}",
+                e.desc,
+                lossy(&text)
+            )
+        });
+        check_same(name, how, v, &back, &text);
+    }
+}
+
+fn decode_type<T: Qapi + PartialEq + Debug>(name: &str, json: &[u8]) {
+    let r = qapi::from_slice::<T>(json);
+    let parsed = qapi::json::parse_one(json);
+    if let Ok(v) = &parsed {
+        other_decoders(&r, |d| d.decode::<T>(v.clone()));
+    }
+    match r {
+        Err(e) => match parsed {
+            // Not JSON: the reader's error, as QEMU reports it.
+            Err(je) => assert_eq!(e.desc, je.desc(), "{name}: JSON error text changed"),
+            Ok(_) => check_decode_error(&e.desc, name),
+        },
+        Ok(v) => {
+            for (how, text) in encodings(&v) {
+                let Some(text) = text else { continue };
+                let back = qapi::from_slice::<T>(&text).unwrap_or_else(|e| {
+                    panic!(
+                        "{name}: {how} encoding does not decode: {}\n{}",
+                        e.desc,
+                        lossy(&text)
+                    )
+                });
+                check_same(name, how, &v, &back, &text);
+                // Through serde's Deserialize too.
+                let via_serde: T = serde_json::from_slice(&text).unwrap_or_else(|e| {
+                    panic!("{name}: serde_json cannot decode its {how} encoding: {e}")
+                });
+                check_same(name, how, &v, &via_serde, &text);
+            }
+        }
+    }
+}
+
+/// The encodings of `v`: QEMU's writer (insertion and QDict order) and
+/// `serde_json`; `None` where `v` holds a non-finite double (not JSON).
+fn encodings<T: serde::Serialize>(v: &T) -> Vec<(&'static str, Option<Vec<u8>>)> {
+    let qemu = qapi::json::to_vec(v, &WriteOptions::COMPACT).expect("QAPI value serializes");
+    let qdict = qapi::json::to_vec(v, &WriteOptions::QEMU).expect("QAPI value serializes");
+    let tree = qapi::json::parse_one(&qemu);
+    let finite = match &tree {
+        Ok(t) => !has_non_finite(t),
+        // `inf`/`nan` are written for non-finite doubles and do not read.
+        Err(_) => {
+            let s = lossy(&qemu);
+            assert!(
+                s.contains("inf") || s.contains("nan"),
+                "QEMU writer output is not JSON: {s}"
+            );
+            false
+        }
+    };
+    if !finite {
+        return vec![];
+    }
+    let sj = serde_json::to_vec(v).expect("serde_json serializes a QAPI value");
+    vec![
+        ("qemu", Some(qemu)),
+        ("qdict", Some(qdict)),
+        ("serde_json", Some(sj)),
+    ]
+}
+
+fn check_same<T: serde::Serialize + PartialEq + Debug>(
+    name: &str,
+    how: &str,
+    v: &T,
+    back: &T,
+    text: &[u8],
+) {
+    if v == back {
+        return;
+    }
+    let loose = LOOSE_EQ.contains(&name);
+    let a = qapi::json::to_vec(v, &WriteOptions::COMPACT).expect("serializes");
+    let b = qapi::json::to_vec(back, &WriteOptions::COMPACT).expect("serializes");
+    assert!(
+        loose && a == b,
+        "{name}: decoding the {how} encoding gives another value\n{v:?}\n{}\n{back:?}",
+        lossy(text)
+    );
+}
+
+// ---------------------------------------------------------------------
+// (c) Dispatch.
+
+struct Dispatch {
+    registries: Vec<Registry<()>>,
+}
+
+/// The registries: every command above declared (arguments validated,
+/// then `Command 'x' is not implemented`), `guest-sync` answered by an
+/// echo handler, plus QMP's control commands. One with QEMU's default
+/// policy, one rejecting deprecated/unstable input and hiding output, one
+/// in the preconfig phase with the "crash" policy.
+fn registries() -> &'static Dispatch {
+    static R: OnceLock<Dispatch> = OnceLock::new();
+    R.get_or_init(|| {
+        let build = |policy: CompatPolicy, preconfig: bool| {
+            let mut r = Registry::<()>::new();
+            r.set_policy(policy);
+            declare_all(&mut r);
+            r.event::<example::Drawn>();
+            r.event::<ks::EventA>();
+            r.event::<ks::TestEventFeatures1>();
+            r.set_preconfig(preconfig);
+            r
+        };
+        Dispatch {
+            registries: vec![
+                build(CompatPolicy::default(), false),
+                build(POLICIES[0], false),
+                build(POLICIES[1], true),
+            ],
+        }
+    })
+}
+
+fn declare_all(r: &mut Registry<()>) {
+    macro_rules! declare {
+        ($($t:ty),* $(,)?) => { $(r.declare::<$t>();)* };
+    }
+    {
+        // Not `query-version`: the control command of that name stays.
+        use qsd_mini::*;
+        declare![
+            BlockJobCancel,
+            BlockJobSetSpeed,
+            BlockSetWriteThreshold,
+            QueryNamedBlockNodes,
+            BlockDirtyBitmapAddCmd,
+            BlockdevAdd,
+            NbdServerStart,
+            ObjectAdd,
+            Transaction,
+            BlockDirtyBitmapMerge,
+        ];
+    }
+    declare![example::Draw, example::Ping];
+    {
+        use ks::*;
+        declare![
+            UserDefCmd0,
+            UserDefCmd,
+            UserDefCmd1,
+            UserDefCmd2,
+            CmdSuccessResponse,
+            CoroutineCmd,
+            GuestGetTime,
+            BoxedStruct,
+            BoxedUnion,
+            BoxedEmpty,
+            TestFlagsCommand,
+            OrgQemuXCommand,
+            TestIfUnionCmd,
+            TestIfAlternateCmd,
+            TestIfCmd,
+            TestCmdReturnDefThree,
+            TestFeatures0,
+            TestCommandFeatures1,
+            TestCommandFeatures3,
+            TestCommandCondFeatures1,
+            TestCommandCondFeatures2,
+            TestCommandCondFeatures3,
+        ];
+        r.command::<GuestSync, _>(|_, c| Ok(c.arg));
+    }
+}
+
+/// Sessions: negotiated QMP with OOB, negotiated QMP without, a fresh
+/// QMP connection (capabilities negotiation mode), the guest agent.
+fn sessions() -> [Session; 4] {
+    let mut oob = Session::qmp(true);
+    oob.negotiated = true;
+    oob.oob = true;
+    let mut plain = Session::qmp(false);
+    plain.negotiated = true;
+    [oob, plain, Session::qmp(true), Session::guest_agent()]
+}
+
+/// Dispatches `data` as one request text (`dispatch_str`, or `dispatch`
+/// of the parsed value when it is not UTF-8), then as a stream of
+/// requests through the JSON streamer on one session (so that
+/// negotiation can happen), on every registry and session. Checks: no
+/// panic; every reply is a QMP reply (`return` and maybe `id`, or maybe
+/// `id` and `error` with `class` and `desc`) that reads back, in
+/// compact and pretty form; it echoes the request's `id`; no handler
+/// panicked (`internal error`).
+pub fn dispatch(data: &[u8]) {
+    let d = registries();
+    let state = Arc::new(());
+    for (i, reg) in d.registries.iter().enumerate() {
+        for (j, mut session) in sessions().into_iter().enumerate() {
+            if (i + j) % 2 == 1 {
+                // Every registry with every other session is enough.
+                continue;
+            }
+            let parsed = qapi::json::parse_one(data);
+            let out = match std::str::from_utf8(data) {
+                Ok(text) => reg.dispatch_str(&state, &mut session, text),
+                Err(_) => match parsed.clone() {
+                    Ok(v) => reg.dispatch(&state, &mut session, v),
+                    Err(_) => continue,
+                },
+            };
+            check_dispatched(out, parsed.ok().as_ref());
+
+            let mut session = sessions().into_iter().nth(j).expect("session");
+            let mut s = JsonStreamer::new();
+            s.feed(data);
+            s.flush();
+            for item in s.drain() {
+                match item {
+                    Ok(v) => {
+                        let out = reg.dispatch(&state, &mut session, v.clone());
+                        check_dispatched(out, Some(&v));
+                        if session.quit {
+                            break;
+                        }
+                    }
+                    Err(e) => check_json_error(&e),
+                }
+            }
+        }
+    }
+}
+
+fn check_dispatched(out: Dispatched, request: Option<&Value>) {
+    let r = match out {
+        Dispatched::Reply(r) => r,
+        Dispatched::Silent => return,
+        // No asynchronous handler is registered.
+        Dispatched::Pending(_) => panic!("unexpected asynchronous reply"),
+    };
+    let want_id = match request {
+        Some(Value::Object(m)) => m.get("id"),
+        _ => None,
+    };
+    if let Err(e) = &r.body {
+        assert!(!e.desc.is_empty(), "empty error desc");
+        // `Command <name> failed: internal error (<panic message>)`.
+        let panicked = e
+            .desc
+            .strip_prefix("Command ")
+            .and_then(|r| r.split_once(' '))
+            .is_some_and(|(_, r)| r.starts_with("failed: internal error"));
+        assert!(!panicked, "a handler panicked: {}", e.desc);
+    }
+    match (&r.id, want_id) {
+        (None, _) => {}
+        (Some(a), Some(b)) => assert!(exact_eq(a, b), "id not echoed: {a:?} vs {b:?}"),
+        (Some(a), None) => panic!("reply has id {a:?}, request had none"),
+    }
+    let finite = !r.id.as_ref().is_some_and(has_non_finite);
+    for o in [
+        WriteOptions::QEMU,
+        WriteOptions::QEMU_PRETTY,
+        WriteOptions::COMPACT,
+    ] {
+        let text = r.to_vec(&o);
+        assert!(text.is_ascii(), "reply not ASCII");
+        if !finite {
+            continue;
+        }
+        let v = qapi::json::parse_one(&text)
+            .unwrap_or_else(|e| panic!("reply is not JSON ({e}): {}", lossy(&text)));
+        let Value::Object(m) = &v else {
+            panic!("reply is not an object: {}", lossy(&text))
+        };
+        let keys: Vec<&str> = m.keys().collect();
+        let shape_ok = match &r.body {
+            Ok(_) => keys == ["return"] || keys == ["return", "id"],
+            Err(_) => keys == ["error"] || keys == ["id", "error"],
+        };
+        assert!(shape_ok, "reply has members {keys:?}: {}", lossy(&text));
+        if let Some(Value::Object(err)) = m.get("error") {
+            let k: Vec<&str> = err.keys().collect();
+            assert!(k == ["class", "desc"], "error has members {k:?}");
+            assert!(matches!(err.get("class"), Some(Value::String(_))));
+            assert!(matches!(err.get("desc"), Some(Value::String(_))));
+        }
+        if let (Some(id), Some(want)) = (m.get("id"), want_id) {
+            assert!(
+                same_after_write(want, id, true),
+                "id changed on the wire: {want:?} vs {id:?}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------
+// (d) The `.json` schema reader and checker.
+
+/// Reads `data` (when UTF-8) as a schema file: `check_syntax_str` and
+/// `load_str`, QEMU 10 and legacy dialects, then introspects a loaded
+/// schema. Checks: no panic; the same result twice; error messages well
+/// formed (`<file>:<line>[:<col>]: <message>` at the end, after an
+/// optional `In ...` context, no trailing newline, line within the text).
+///
+/// `load_str` follows `include` directives to the file system, so it
+/// runs only on inputs that do not contain `include` (the reader knows
+/// no escapes that could spell it otherwise); `check_syntax_str`, which
+/// does not follow them, runs on everything.
+pub fn schema(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let lines = text.split('\n').count() as u32;
+    for dialect in [qapi_schema::Dialect::Qemu10, qapi_schema::Dialect::Legacy] {
+        let opts = qapi_schema::LoadOptions::new(dialect).base_dir("/nonexistent-qapi-fuzz");
+        let a = qapi_schema::check_syntax_str("fuzz.json", text, &opts);
+        let b = qapi_schema::check_syntax_str("fuzz.json", text, &opts);
+        assert_eq!(a, b, "check_syntax_str is not deterministic");
+        if let Err(e) = &a {
+            check_schema_error(e, lines);
+        }
+        if text.contains("include") {
+            continue;
+        }
+        let l = qapi_schema::load_str("fuzz.json", text, &opts);
+        match &l {
+            Err(e) => {
+                check_schema_error(e, lines);
+                let again = qapi_schema::load_str("fuzz.json", text, &opts)
+                    .expect_err("load_str fails again");
+                assert_eq!(e, &again, "load_str is not deterministic");
+            }
+            Ok(loaded) => {
+                // A schema that loads also passes the syntax check.
+                if let Err(e) = &a {
+                    panic!("load_str accepts what check_syntax_str rejects: {e}");
+                }
+                for unmask in [false, true] {
+                    let opts = qapi::schema::IntrospectOptions::new().unmask(unmask);
+                    if let Ok(intro) = qapi::schema::introspect(&loaded.schema, &opts) {
+                        let v = intro.to_value();
+                        let _ = qapi::json::value_to_vec(&v, &WriteOptions::QEMU);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_schema_error(e: &qapi_schema::Error, lines: u32) {
+    let text = e.text();
+    assert!(
+        !text.is_empty() && !text.ends_with('\n'),
+        "badly terminated message {text:?}"
+    );
+    assert_eq!(e.report(), format!("{text}\n"));
+    assert_eq!(e.to_string(), text);
+    assert!(!e.message.is_empty(), "empty message in {text:?}");
+    assert!(
+        text.ends_with(&e.message),
+        "text {text:?} does not end with the message {:?}",
+        e.message
+    );
+    match (&e.file, e.line) {
+        (Some(f), Some(line)) => {
+            assert_eq!(f, "fuzz.json", "error in another file: {text:?}");
+            assert!(
+                line >= 1 && line <= lines + 1,
+                "line {line} outside the text ({lines} lines): {text:?}"
+            );
+            let col = e.col.map(|c| format!(":{c}")).unwrap_or_default();
+            let loc = format!("{f}:{line}{col}: {}", e.message);
+            assert!(
+                text.ends_with(&loc),
+                "message {text:?} does not end with {loc:?}"
+            );
+            let head = &text[..text.len() - loc.len()];
+            assert!(
+                head.is_empty()
+                    || (head.starts_with(&format!("{f}: In ")) && head.ends_with("':\n")),
+                "unexpected context {head:?} in {text:?}"
+            );
+            if let Some(c) = e.col {
+                assert!(c >= 1, "column {c} in {text:?}");
+            }
+        }
+        (None, None) => assert_eq!(text, e.message),
+        _ => panic!("file and line disagree: {e:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------
+// (e) Whole server session: not yet.
+//
+// When `qapi-core/src/server` lands, add here
+//
+//     pub fn session(data: &[u8])
+//
+// which runs one server session over an in-memory connection: greeting,
+// then `data` as the client's bytes (in chunks, as `json_stream` does),
+// then end of input; checks that it never panics, that every output line
+// is one JSON object ending in CRLF (QMP) or LF (guest agent), that each
+// request gets at most one reply, and that the session ends. Then add
+// `fuzz_targets/session.rs`, a `[[bin]]` in fuzz/Cargo.toml, seeds in
+// `fuzz/corpus/session/` (the transcripts' `-->` byte streams, whole),
+// and a line in `tests/fuzz_smoke.rs`.
