@@ -13,7 +13,8 @@
 //!   --count N       round trips per sequential/pipelined run (default 2000)
 //!   --window N      requests in flight when pipelining (default 8)
 //!   --bad JSON      the failing argument-bearing request (default:
-//!                   {"execute":"block-job-cancel","arguments":{"device":5}})
+//!                   {"execute":"query-version","arguments":{"x":1}}, which
+//!                   every QMP server rejects: Parameter 'x' is unexpected)
 //! ```
 //!
 //! Metrics: sequential `query-version` round trips/s; pipelined round
@@ -42,7 +43,7 @@ fn parse_args() -> Result<Options, String> {
         runs: 5,
         count: 2000,
         window: 8,
-        bad: r#"{"execute":"block-job-cancel","arguments":{"device":5}}"#.to_owned(),
+        bad: r#"{"execute":"query-version","arguments":{"x":1}}"#.to_owned(),
         targets: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
