@@ -194,6 +194,61 @@ fn qsd_session_c_limits() {
     }
 }
 
+/// QSD's `pretty=on` stdio session, byte for byte (every line CRLF).
+#[test]
+fn qsd_pretty_session() {
+    let Some(text) = live_file("qsd-transcripts.txt") else {
+        eprintln!("skipped: ../shared/qemu/live/qsd-transcripts.txt not found");
+        return;
+    };
+    let header = "### STDIO session with pretty=on:";
+    let body = &text[text.find(header).unwrap()..];
+    let body = &body[body.find("\n\n").unwrap() + 2..];
+    let body = &body[..body.find("\n\n").unwrap() + 1];
+    let want = body.replace('\n', "\r\n");
+    assert!(want.starts_with("{\r\n    \"QMP\": {"), "{want}");
+    for driver in DRIVERS {
+        let server = start(driver, registry(), ServerConfig::qmp().pretty(true));
+        let mut c = server.connect();
+        c.send_bytes(
+            b"{\"execute\":\"qmp_capabilities\"}\n{\"execute\":\"query-version\",\"id\":[1,{\"a\":[]}]}\n{\"execute\":\"nosuch\"}\n{\"execute\":\"quit\"}\n",
+        );
+        let mut got = Vec::new();
+        while let Some(line) = c.try_raw_line(LINE_TIMEOUT) {
+            got.extend_from_slice(&line);
+        }
+        assert_eq!(String::from_utf8_lossy(&got), want, "{driver:?}");
+    }
+}
+
+/// A server that does not offer OOB says so in the greeting and refuses
+/// the capability (REFERENCE 4.1).
+#[test]
+fn greeting_without_oob() {
+    for driver in DRIVERS {
+        let server = start(driver, registry(), ServerConfig::qmp().offer_oob(false));
+        let mut c = server.connect();
+        assert_eq!(
+            c.line(),
+            format!(
+                r#"{{"QMP": {{"version": {{"qemu": {{"micro": 2, "minor": 0, "major": 10}}, "package": "{PACKAGE}"}}, "capabilities": []}}}}"#
+            )
+        );
+        assert_eq!(
+            c.cmd(r#"{"execute":"qmp_capabilities","arguments":{"enable":["oob"]}}"#),
+            r#"{"error": {"class": "GenericError", "desc": "Capability oob not available"}}"#
+        );
+        assert_eq!(
+            c.cmd(r#"{"execute":"qmp_capabilities"}"#),
+            r#"{"return": {}}"#
+        );
+        assert_eq!(
+            c.cmd(r#"{"exec-oob":"x-open","arguments":{"gate":"g"},"id":1}"#),
+            r#"{"id": 1, "error": {"class": "GenericError", "desc": "QMP input member 'exec-oob' is unexpected"}}"#
+        );
+    }
+}
+
 trait SentLen {
     fn sent_len(&self) -> usize;
 }
