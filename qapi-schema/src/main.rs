@@ -97,7 +97,8 @@ enum Command {
     },
     /// Compare two introspection dumps (`query-qmp-schema` answers,
     /// masked or not) structurally: exit status 0 when equal, 1 when they
-    /// differ, 2 on error.
+    /// differ, 2 on error. A `.json` schema file (QAPI syntax) may stand
+    /// for its introspection with every condition true.
     Diff {
         /// The old dump.
         a: PathBuf,
@@ -107,6 +108,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The introspection (every condition true, masked) of a `.json` schema
+/// file, read with today's rules or else the legacy ones.
+fn schema_dump(p: &std::path::Path) -> Result<Dump, String> {
+    let loaded = match check_report(p, &LoadOptions::new(Dialect::Qemu10)) {
+        Ok(l) => l,
+        Err(report) => check_report(p, &LoadOptions::new(Dialect::Legacy)).map_err(|_| {
+            format!(
+                "{}: neither an introspection dump (not JSON) nor a schema:\n{}",
+                p.display(),
+                report.trim_end()
+            )
+        })?,
+    };
+    let i = intro::run(&loaded.schema, &IntrospectOptions::new())
+        .map_err(|e| format!("{}: {e}", p.display()))?;
+    Dump::from_json(&i.to_json())
 }
 
 fn dialect(legacy: bool) -> Dialect {
@@ -248,6 +267,10 @@ fn main() -> ExitCode {
             let read = |p: &PathBuf| -> Result<Dump, String> {
                 let text =
                     std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                if serde_json::from_str::<serde_json::Value>(&text).is_err() {
+                    // Not JSON: a `.json` schema (QAPI syntax) instead.
+                    return schema_dump(p);
+                }
                 Dump::parse(&text).map_err(|e| format!("{}: {e}", p.display()))
             };
             let (da, db) = match (read(&a), read(&b)) {

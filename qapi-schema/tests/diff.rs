@@ -215,6 +215,26 @@ fn build_configurations() {
     );
 }
 
+/// A `.json` schema stands for its introspection (every condition true).
+#[test]
+fn schema_files() {
+    let Some(shared) = common::shared_dir("schema_files") else {
+        return;
+    };
+    let schemas = shared.join("qemu/schemas");
+    let qsd10 = schemas.join("v10.0.2/storage-daemon/qapi/qapi-schema.json");
+    let qsd5 = schemas.join("v5.0.0/storage-daemon/qapi/qapi-schema.json");
+    let dump10 = dump(&shared, "qemu-v10.0.0-qsd.introspect");
+    assert_eq!(
+        diff(&qsd10, &dump10, false),
+        (0, "no differences\n".to_owned())
+    );
+    // A legacy schema, read with the old rules.
+    let (code, text) = diff(&qsd5, &qsd10, false);
+    assert_eq!(code, 1);
+    assert!(text.contains("+ command block-export-add\n"), "{text}");
+}
+
 #[test]
 fn errors_exit_2() {
     let (code, _, err) = qapi(&["diff", "/nonexistent/a.json", "/nonexistent/b.json"]);
@@ -227,4 +247,10 @@ fn errors_exit_2() {
     assert!(err.contains("expected an array"), "{err}");
     let (code, _, _) = qapi(&["diff", "only-one.json"]);
     assert_eq!(code, 2);
+    // Neither JSON nor a schema: the schema reader's message.
+    let text = Path::new(env!("CARGO_TARGET_TMPDIR")).join("not-a-schema.json");
+    std::fs::write(&text, "hello\n").unwrap();
+    let (code, _, err) = qapi(&["diff", text.to_str().unwrap(), text.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("neither an introspection dump"), "{err}");
 }
