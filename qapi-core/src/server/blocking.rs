@@ -42,10 +42,6 @@ use super::{Closed, EventSender, QuitAction, ServerConfig, Shutdown};
 use crate::dispatch::Dispatched;
 use crate::registry::{BoxFuture, Registry};
 
-/// Reply bytes that may wait for a client before its reader thread stops
-/// taking OOB requests.
-const OUT_BYTES_MAX: usize = 1 << 20;
-
 type Closer = Arc<dyn Fn() + Send + Sync>;
 
 /// The blocking counterpart of [`super::Server`].
@@ -107,7 +103,7 @@ impl<S: Send + Sync + 'static> Server<S> {
     ) -> io::Result<()> {
         use std::os::unix::net::UnixStream;
         let addr = listener.local_addr()?;
-        let wake = addr.as_pathname().map(Path::to_owned);
+        let wake = addr.as_pathname().map(super::listen::public_path);
         // A connection to ourselves wakes the thread blocked in accept.
         let _wake = self.config.shutdown.on_shutdown(move || {
             if let Some(p) = &wake {
@@ -128,15 +124,22 @@ impl<S: Send + Sync + 'static> Server<S> {
         )
     }
 
-    /// Listens on TCP until shut down. Bind a loopback address unless you
-    /// mean to expose the monitor (QMP has no authentication).
+    /// Listens on TCP until shut down. Only loopback addresses are
+    /// accepted unless [`ServerConfig::allow_non_loopback`] is set (QMP
+    /// has no authentication).
     pub fn serve_tcp(&self, addr: impl ToSocketAddrs) -> io::Result<()> {
-        self.serve_tcp_listener(TcpListener::bind(addr)?)
+        let addrs: Vec<SocketAddr> = addr.to_socket_addrs()?.collect();
+        for a in &addrs {
+            super::listen::check_tcp_addr(a, &self.config)?;
+        }
+        self.serve_tcp_listener(TcpListener::bind(&addrs[..])?)
     }
 
-    /// Serves connections accepted from `listener` until shut down.
+    /// Serves connections accepted from `listener` until shut down (the
+    /// same address check as [`serve_tcp`](Self::serve_tcp)).
     pub fn serve_tcp_listener(&self, listener: TcpListener) -> io::Result<()> {
         let mut addr = listener.local_addr()?;
+        super::listen::check_tcp_addr(&addr, &self.config)?;
         if addr.ip().is_unspecified() {
             addr = match addr {
                 SocketAddr::V4(a) => SocketAddr::from(([127, 0, 0, 1], a.port())),
@@ -184,7 +187,26 @@ impl<S: Send + Sync + 'static> Server<S> {
     {
         let shutdown = self.config.shutdown.clone();
         let mut conns: Vec<thread::JoinHandle<()>> = Vec::new();
+        // Connections being served, against `max_connections`.
+        let slots = Arc::new((Mutex::new(0usize), Condvar::new()));
+        let _wake_slots = {
+            let slots = Arc::clone(&slots);
+            shutdown.on_shutdown(move || {
+                let _guard = slots.0.lock().unwrap_or_else(|e| e.into_inner());
+                slots.1.notify_all();
+            })
+        };
+        let max = self.config.max_connections;
         while !shutdown.is_shutdown() {
+            {
+                let mut n = slots.0.lock().unwrap_or_else(|e| e.into_inner());
+                while *n >= max && !shutdown.is_shutdown() {
+                    n = slots.1.wait(n).unwrap_or_else(|e| e.into_inner());
+                }
+            }
+            if shutdown.is_shutdown() {
+                break;
+            }
             let stream = match accept() {
                 Ok(s) => s,
                 Err(_) => {
@@ -204,9 +226,12 @@ impl<S: Send + Sync + 'static> Server<S> {
                 self.config.clone(),
             );
             drop(stream);
+            *slots.0.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+            let slot = Slot(Arc::clone(&slots));
             let spawned = thread::Builder::new()
                 .name("qmp-connection".into())
                 .spawn(move || {
+                    let _slot = slot;
                     let _ = run(registry, state, r, w, config, Some(closer));
                 });
             if let Ok(h) = spawned {
@@ -218,6 +243,18 @@ impl<S: Send + Sync + 'static> Server<S> {
             let _ = h.join();
         }
         Ok(())
+    }
+}
+
+/// A connection's place among `max_connections`, given back on drop
+/// (also when the thread could not start or panics).
+struct Slot(Arc<(Mutex<usize>, Condvar)>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut n = self.0.0.lock().unwrap_or_else(|e| e.into_inner());
+        *n = n.saturating_sub(1);
+        self.0.1.notify_all();
     }
 }
 
@@ -365,6 +402,13 @@ fn dispatch_loop<S: Send + Sync + 'static>(
         if let Some(end) = c.ended {
             return end;
         }
+        if !has_room(&shared.outbox, c.core.config.output_buffer) {
+            let max = c.core.config.output_buffer;
+            drop(c);
+            wait_for_room(&shared.outbox, max);
+            c = shared.lock();
+            continue;
+        }
         let Some(job) = c.core.next_job() else {
             if c.core.eof() && c.reader_done && c.core.is_idle() {
                 return Closed::Eof;
@@ -414,9 +458,16 @@ fn read_loop<S, R>(
 {
     let mut buf = vec![0u8; buf_len];
     let mut c = shared.lock();
+    let output_max = c.core.config.output_buffer;
     loop {
         if c.ended.is_some() || c.core.quitting() {
             break;
+        }
+        if !has_room(&shared.outbox, output_max) {
+            drop(c);
+            wait_for_room(&shared.outbox, output_max);
+            c = shared.lock();
+            continue;
         }
         match c.core.pump() {
             Pumped::Progress => {
@@ -431,6 +482,7 @@ fn read_loop<S, R>(
                 drop(c);
                 let response = run_future(job.future, runtime, stop);
                 c = shared.lock();
+                c.core.oob_done(job.cost);
                 if let Some(Some(r)) = response {
                     shared.outbox.push_bytes(c.core.encode(&r, false));
                 }
@@ -440,7 +492,6 @@ fn read_loop<S, R>(
         }
         if c.core.wants_input() {
             drop(c);
-            wait_for_room(&shared.outbox);
             let n = input.read(&mut buf);
             c = shared.lock();
             match n {
@@ -465,10 +516,18 @@ fn read_loop<S, R>(
     shared.cond.notify_all();
 }
 
-/// Holds the reader back while a lot of output waits for the client.
-fn wait_for_room(outbox: &Outbox) {
+/// Whether less than `max` bytes of replies wait for the client (or the
+/// connection is closing: nothing waits then).
+fn has_room(outbox: &Outbox, max: usize) -> bool {
+    let st = outbox.lock();
+    st.bytes < max || st.closed
+}
+
+/// Holds a thread back while `max` bytes or more of replies wait for
+/// the client.
+fn wait_for_room(outbox: &Outbox, max: usize) {
     let mut st = outbox.lock();
-    while st.bytes > OUT_BYTES_MAX && !st.closed {
+    while st.bytes >= max && !st.closed {
         st = outbox.cond.wait(st).unwrap_or_else(|e| e.into_inner());
     }
 }

@@ -1,5 +1,6 @@
 //! The async (tokio) driver of one connection.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
@@ -63,11 +64,21 @@ where
         out.buf.extend_from_slice(&greeting);
     }
     let mut rbuf = vec![0u8; core.config.read_buffer];
+    let output_max = core.config.output_buffer;
     let mut inband: Option<InFlight> = None;
     let mut oob: JoinSet<Option<Response>> = JoinSet::new();
+    // What each running OOB handler counts against the connection's
+    // request memory (given back when it ends, even by a panic).
+    let mut oob_cost: HashMap<tokio::task::Id, usize> = HashMap::new();
     loop {
-        // Everything that can be done without waiting.
+        // Everything that can be done without waiting, until the output
+        // grows beyond its bound: then write first.
+        let mut more = false;
         loop {
+            if out.buf.len() >= output_max {
+                more = true;
+                break;
+            }
             if inband.is_none()
                 && let Some(job) = core.next_job()
             {
@@ -102,7 +113,8 @@ where
                     }
                 }
                 Pumped::Oob(job) => {
-                    oob.spawn(job.future);
+                    let id = oob.spawn(job.future).id();
+                    oob_cost.insert(id, job.cost);
                 }
             }
         }
@@ -118,6 +130,9 @@ where
             if let Err(end) = out.flush(&shutdown).await {
                 return out.close(&core, end).await;
             }
+        }
+        if more {
+            continue;
         }
         if core.eof() && core.is_idle() && inband.is_none() && oob.is_empty() {
             return Ok(Closed::Eof);
@@ -136,8 +151,15 @@ where
                     return out.close(&core, end).await;
                 }
             }
-            Some(joined) = oob.join_next(), if !oob.is_empty() => {
-                if let Ok(Some(response)) = joined
+            Some(joined) = oob.join_next_with_id(), if !oob.is_empty() => {
+                let (id, response) = match joined {
+                    Ok((id, r)) => (id, r),
+                    // Handler panics are replies already (dispatch
+                    // catches them); this is a panic while dropping one.
+                    Err(e) => (e.id(), None),
+                };
+                core.oob_done(oob_cost.remove(&id).unwrap_or(0));
+                if let Some(response) = response
                     && let Err(end) = out.reply(&core, core.encode(&response, false))
                 {
                     return out.close(&core, end).await;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::{Closed, EventSender, ServerConfig, Shutdown, serve_connection, serve_split};
@@ -89,15 +90,22 @@ impl<S: Send + Sync + 'static> Server<S> {
             .await
     }
 
-    /// Listens on TCP. Bind a loopback address unless you mean to expose
-    /// the monitor (QMP has no authentication).
+    /// Listens on TCP. Only loopback addresses are accepted unless
+    /// [`ServerConfig::allow_non_loopback`] is set: QMP has no
+    /// authentication, whoever reaches the port controls the machine.
     pub async fn serve_tcp(&self, addr: impl tokio::net::ToSocketAddrs) -> io::Result<()> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host(addr).await?.collect();
+        for a in &addrs {
+            check_tcp_addr(a, &self.config)?;
+        }
+        let listener = tokio::net::TcpListener::bind(&addrs[..]).await?;
         self.serve_tcp_listener(listener).await
     }
 
-    /// Serves connections accepted from `listener`.
+    /// Serves connections accepted from `listener` (the same address
+    /// check as [`serve_tcp`](Self::serve_tcp)).
     pub async fn serve_tcp_listener(&self, listener: tokio::net::TcpListener) -> io::Result<()> {
+        check_tcp_addr(&listener.local_addr()?, &self.config)?;
         let l = &listener;
         self.accept_loop(move || async move {
             let (s, _) = l.accept().await?;
@@ -141,24 +149,41 @@ impl<S: Send + Sync + 'static> Server<S> {
     {
         let shutdown = self.config.shutdown.clone();
         let mut tasks = JoinSet::new();
+        let slots = Arc::new(Semaphore::new(self.config.max_connections));
         loop {
+            // A place among `max_connections` first: until one is free,
+            // further clients wait in the listen backlog.
+            let slot = tokio::select! {
+                biased;
+                () = shutdown.wait() => break,
+                Some(_) = tasks.join_next(), if !tasks.is_empty() => continue,
+                slot = Arc::clone(&slots).acquire_owned() => match slot {
+                    Ok(slot) => slot,
+                    Err(_) => break,
+                },
+            };
             tokio::select! {
                 biased;
                 () = shutdown.wait() => break,
-                Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
                 accepted = accept() => match accepted {
                     Ok(io) => {
-                        tasks.spawn(serve_connection(
+                        let conn = serve_connection(
                             Arc::clone(&self.registry),
                             Arc::clone(&self.state),
                             io,
                             self.config.clone(),
-                        ));
+                        );
+                        tasks.spawn(async move {
+                            let _slot = slot;
+                            conn.await
+                        });
                     }
                     // Out of file descriptors and the like: wait, go on.
                     Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
                 },
             }
+            // Reap finished connections.
+            while tasks.try_join_next().is_some() {}
         }
         let _ = tokio::time::timeout(DRAIN_TIMEOUT, async {
             while tasks.join_next().await.is_some() {}
@@ -168,12 +193,21 @@ impl<S: Send + Sync + 'static> Server<S> {
     }
 }
 
-/// Binds a unix socket at `path` and makes it owner-only (0600) right
-/// away. A socket file already there that nobody listens on is replaced;
-/// a live one gives `AddrInUse`, any other file `AlreadyExists`.
+/// Binds a unix socket at `path`, owner-only (0600) from the moment it
+/// appears there. A socket file already there that nobody listens on is
+/// replaced; a live one gives `AddrInUse`, any other file
+/// `AlreadyExists`.
+///
+/// Binding creates the socket file with the permissions the umask
+/// leaves, so the socket is bound inside a fresh private directory (mode
+/// 0700) next to `path`, made 0600 there, and then linked (or renamed)
+/// into place; the directory is removed. Nobody else can connect in
+/// between. The temporary path is about 16 bytes longer than `path`,
+/// which must leave room for it within the 107 bytes a unix socket path
+/// may have. (The listener's `local_addr` reports that temporary path.)
 #[cfg(unix)]
 pub fn bind_unix(path: impl AsRef<Path>) -> io::Result<std::os::unix::net::UnixListener> {
-    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    use std::os::unix::fs::{DirBuilderExt, FileTypeExt, PermissionsExt};
     let path = path.as_ref();
     if let Ok(meta) = std::fs::symlink_metadata(path) {
         if !meta.file_type().is_socket() {
@@ -183,19 +217,117 @@ pub fn bind_unix(path: impl AsRef<Path>) -> io::Result<std::os::unix::net::UnixL
             ));
         }
         if std::os::unix::net::UnixStream::connect(path).is_ok() {
-            return Err(io::Error::new(
-                io::ErrorKind::AddrInUse,
-                format!("a server is listening on {}", path.display()),
-            ));
+            return Err(in_use(path));
         }
         std::fs::remove_file(path)?;
     }
-    let listener = std::os::unix::net::UnixListener::bind(path)?;
-    if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
-        let _ = std::fs::remove_file(path);
-        return Err(e);
+    let Some(name) = path.file_name() else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} does not name a file", path.display()),
+        ));
+    };
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    // The private directory: a name nobody else uses, created 0700 (the
+    // umask can only take permissions away).
+    let mut attempt = 0u32;
+    let dir = loop {
+        let dir = parent.join(format!(".qapi-{:08x}", private_suffix(attempt)));
+        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => break PrivateDir(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 16 => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let tmp = dir.0.join(name);
+    let listener = std::os::unix::net::UnixListener::bind(&tmp).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "binding {} (next to {}): {e}",
+                tmp.display(),
+                path.display()
+            ),
+        )
+    })?;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+    // A hard link never replaces a file that appeared meanwhile; where
+    // links are not possible, rename.
+    match std::fs::hard_link(&tmp, path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(in_use(path)),
+        Err(_) => std::fs::rename(&tmp, path)?,
     }
+    drop(dir);
     Ok(listener)
+}
+
+#[cfg(unix)]
+fn in_use(path: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::AddrInUse,
+        format!("a server is listening on {}", path.display()),
+    )
+}
+
+/// Varies per process, call and attempt (collisions only cost a retry).
+#[cfg(unix)]
+fn private_suffix(attempt: u32) -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static CALLS: AtomicU32 = AtomicU32::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    h.write_u32(CALLS.fetch_add(1, Ordering::Relaxed));
+    h.write_u32(attempt);
+    h.finish() as u32
+}
+
+/// The private directory of [`bind_unix`], removed with what is left in
+/// it.
+#[cfg(unix)]
+struct PrivateDir(PathBuf);
+
+#[cfg(unix)]
+impl Drop for PrivateDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The path clients use for a listener [`bind_unix`] made, given the
+/// path it was bound to (`dir/.qapi-XXXXXXXX/name` → `dir/name`); any
+/// other path as it is.
+#[cfg(unix)]
+pub(crate) fn public_path(bound: &Path) -> PathBuf {
+    let private = bound.parent().filter(|d| {
+        d.file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix(".qapi-"))
+            .is_some_and(|hex| hex.len() == 8 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    });
+    match (private.and_then(Path::parent), bound.file_name()) {
+        (Some(dir), Some(name)) if !bound.exists() => dir.join(name),
+        _ => bound.to_owned(),
+    }
+}
+
+/// Refuses TCP addresses that are not loopback unless the configuration
+/// allows them.
+pub(crate) fn check_tcp_addr(addr: &std::net::SocketAddr, config: &ServerConfig) -> io::Result<()> {
+    if config.non_loopback || addr.ip().is_loopback() {
+        return Ok(());
+    }
+    Err(io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!(
+            "refusing to serve QMP on {addr}, which is not a loopback address: QMP has no \
+             authentication (ServerConfig::allow_non_loopback allows it)"
+        ),
+    ))
 }
 
 /// Removes the socket file it was made for, if it is still that file.

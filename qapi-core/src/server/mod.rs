@@ -62,6 +62,36 @@
 //! async, as QEMU makes them coroutines or jobs). The blocking driver runs
 //! in-band commands on a thread of their own, so OOB requests overtake
 //! synchronous ones too.
+//!
+//! # Limits
+//!
+//! Everything a client can make a connection hold is bounded (see
+//! `SECURITY.md` for the threat model and measured figures):
+//!
+//! | what | bound | default |
+//! |---|---|---|
+//! | one request (input buffer, parser) | [`ServerConfig::limits`] | QEMU's: nesting 1024, 2 097 152 tokens, 64 MiB of tokens |
+//! | bytes read at a time | [`ServerConfig::read_buffer`] | 8 KiB |
+//! | in-band requests waiting (OOB on) | [`ServerConfig::queue_len`] | 8 (QEMU's); 1 without OOB |
+//! | asynchronous OOB handlers running | [`ServerConfig::oob_in_flight`] | 8 |
+//! | memory of requests read, not answered | [`ServerConfig::request_bytes`] | 64 MiB (plus one request) |
+//! | reply bytes a client has not read | [`ServerConfig::output_buffer`] | 1 MiB (plus one reply) |
+//! | events a client has not read | [`ServerConfig::event_backlog`] | 1024, then disconnect |
+//! | connections served at once | [`ServerConfig::max_connections`] | 64 |
+//!
+//! When a bound on pending work is reached the connection simply stops
+//! reading (as QEMU's monitor does when its queue is full), so a client
+//! that floods requests or never reads its replies slows down only
+//! itself; the other connections are served by other tasks or threads.
+//! Input over the JSON limits gets QEMU's error replies. A pretty-printed
+//! reply (`pretty=on`) whose echoed `id` would grow beyond the token size
+//! limit by indentation is written compactly instead.
+//!
+//! Listeners: [`bind_unix`] creates the socket owner-only (0600) without
+//! a window in which it has other permissions; TCP listeners refuse
+//! addresses that are not loopback unless
+//! [`ServerConfig::allow_non_loopback`] says otherwise. QMP has no
+//! authentication: whoever can connect controls the machine.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -87,6 +117,26 @@ pub use listen::{Server, bind_unix};
 /// How many in-band requests may wait while OOB is enabled before the
 /// connection stops reading (QEMU's `QMP_REQ_QUEUE_LEN_MAX`).
 pub const QUEUE_LEN_MAX: usize = 8;
+
+/// Default of [`ServerConfig::oob_in_flight`]: asynchronous `exec-oob`
+/// handlers one connection may have running at once.
+pub const OOB_IN_FLIGHT_MAX: usize = 8;
+
+/// Default of [`ServerConfig::request_bytes`]: about how much memory the
+/// requests a connection has read but not yet answered may hold before it
+/// stops reading (64 MiB, QEMU's token size limit).
+pub const REQUEST_BYTES_MAX: usize = 64 << 20;
+
+/// Default of [`ServerConfig::output_buffer`]: reply bytes that may wait
+/// for a client before its connection stops reading and running requests
+/// (1 MiB).
+pub const OUTPUT_BUFFER_MAX: usize = 1 << 20;
+
+/// Default of [`ServerConfig::max_connections`].
+pub const MAX_CONNECTIONS: usize = 64;
+
+/// Default of [`ServerConfig::event_backlog`].
+pub const EVENT_BACKLOG: usize = 1024;
 
 /// What a connection does after a successful `quit`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -124,6 +174,11 @@ pub struct ServerConfig {
     pub(crate) pretty: bool,
     pub(crate) limits: Limits,
     pub(crate) queue_len: usize,
+    pub(crate) oob_in_flight: usize,
+    pub(crate) request_bytes: usize,
+    pub(crate) output_buffer: usize,
+    pub(crate) max_connections: usize,
+    pub(crate) non_loopback: bool,
     pub(crate) read_buffer: usize,
     pub(crate) event_backlog: usize,
     pub(crate) event_overflow: EventOverflow,
@@ -143,6 +198,12 @@ impl std::fmt::Debug for ServerConfig {
             .field("pretty", &self.pretty)
             .field("limits", &self.limits)
             .field("queue_len", &self.queue_len)
+            .field("oob_in_flight", &self.oob_in_flight)
+            .field("request_bytes", &self.request_bytes)
+            .field("output_buffer", &self.output_buffer)
+            .field("max_connections", &self.max_connections)
+            .field("non_loopback", &self.non_loopback)
+            .field("read_buffer", &self.read_buffer)
             .field("event_backlog", &self.event_backlog)
             .field("event_overflow", &self.event_overflow)
             .field("quit", &self.quit)
@@ -159,7 +220,8 @@ impl Default for ServerConfig {
 impl ServerConfig {
     /// A QMP server: greeting offering `oob`, QEMU's JSON limits and queue
     /// length, compact output, a fresh [`EventSender`] with QEMU's rate
-    /// limits, a backlog of 1024 events per connection.
+    /// limits, a backlog of 1024 events per connection, and the resource
+    /// bounds listed in the [module documentation](self#limits).
     pub fn qmp() -> ServerConfig {
         ServerConfig {
             protocol: Protocol::Qmp,
@@ -167,8 +229,13 @@ impl ServerConfig {
             pretty: false,
             limits: Limits::QEMU,
             queue_len: QUEUE_LEN_MAX,
+            oob_in_flight: OOB_IN_FLIGHT_MAX,
+            request_bytes: REQUEST_BYTES_MAX,
+            output_buffer: OUTPUT_BUFFER_MAX,
+            max_connections: MAX_CONNECTIONS,
+            non_loopback: false,
             read_buffer: 8192,
-            event_backlog: 1024,
+            event_backlog: EVENT_BACKLOG,
             event_overflow: EventOverflow::Disconnect,
             quit: QuitAction::StopServer,
             events: EventSender::new(),
@@ -204,16 +271,80 @@ impl ServerConfig {
         self
     }
 
-    /// Limits of the JSON reader (default: QEMU's).
+    /// Limits of the JSON reader (default: QEMU's, [`Limits::QEMU`]): the
+    /// deepest nesting (1024), the most tokens (2 097 152) and the most
+    /// token bytes (64 MiB) of one request. A request over a limit is
+    /// answered with QEMU's error (`JSON nesting depth limit exceeded`,
+    /// `JSON token count limit exceeded`, `JSON token size limit
+    /// exceeded`) and the connection goes on. They bound what one request
+    /// may buffer: lower them for clients you do not trust with that much
+    /// memory. Keep `max_nesting` at 1024 or below: values are dropped
+    /// and written recursively.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
     }
 
     /// How many in-band requests may wait with OOB enabled (default
-    /// [`QUEUE_LEN_MAX`]; at least 1).
+    /// [`QUEUE_LEN_MAX`], QEMU's 8; at least 1). When that many wait the
+    /// connection stops reading until one is answered (QEMU sends no error
+    /// or event for this). Without OOB one request at a time is read.
     pub fn queue_len(mut self, n: usize) -> Self {
         self.queue_len = n.max(1);
+        self
+    }
+
+    /// How many asynchronous `exec-oob` handlers one connection may have
+    /// running at once (default [`OOB_IN_FLIGHT_MAX`], 8; at least 1). When
+    /// that many run, the next `exec-oob` request waits, and the
+    /// connection reads nothing more, until one finishes. QEMU runs OOB
+    /// commands to completion in its monitor I/O thread, one at a time,
+    /// which is what the blocking server does; synchronous OOB handlers
+    /// always run one at a time.
+    pub fn oob_in_flight(mut self, n: usize) -> Self {
+        self.oob_in_flight = n.max(1);
+        self
+    }
+
+    /// About how much memory (estimated from the parsed values) the
+    /// requests a connection has read and not yet answered may hold: those
+    /// waiting in the in-band queue, the one running, and running OOB
+    /// ones (default [`REQUEST_BYTES_MAX`], 64 MiB). Above it the
+    /// connection reads nothing more until some are answered; a single
+    /// request larger than this is still taken when nothing else is
+    /// pending (its size is bounded by [`limits`](Self::limits)). Not in
+    /// QEMU, which only has its queue of 8; it only delays reading.
+    pub fn request_bytes(mut self, bytes: usize) -> Self {
+        self.request_bytes = bytes.max(1);
+        self
+    }
+
+    /// Reply bytes that may wait for a client that does not read them
+    /// before the connection stops reading input and running requests
+    /// until the client catches up (default [`OUTPUT_BUFFER_MAX`], 1 MiB).
+    /// One reply larger than this is still sent whole. Events have their
+    /// own bound, [`event_backlog`](Self::event_backlog).
+    pub fn output_buffer(mut self, bytes: usize) -> Self {
+        self.output_buffer = bytes.max(1);
+        self
+    }
+
+    /// How many connections a [`Server`] (or [`blocking::Server`]) serves
+    /// at once (default [`MAX_CONNECTIONS`], 64; at least 1). Further
+    /// clients are not accepted until a connection ends: they wait in the
+    /// listen backlog of the socket (a QEMU monitor socket serves one
+    /// client at a time the same way).
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// Whether [`Server::serve_tcp`] and friends may listen on an address
+    /// that is not loopback (default `false`: they fail with
+    /// `PermissionDenied`). QMP has no authentication and no encryption:
+    /// whoever reaches the port controls the virtual machine.
+    pub fn allow_non_loopback(mut self, allow: bool) -> Self {
+        self.non_loopback = allow;
         self
     }
 
@@ -235,8 +366,11 @@ impl ServerConfig {
         &self.events
     }
 
-    /// Events that may wait for one connection (default 1024, at least
-    /// 1), and what happens to a connection whose backlog is full.
+    /// Events that may wait for one connection (default
+    /// [`EVENT_BACKLOG`], 1024; at least 1), and what happens to a
+    /// connection whose backlog is full (default
+    /// [`EventOverflow::Disconnect`]). QEMU has no such bound (its monitor
+    /// output buffer grows without limit).
     pub fn event_backlog(mut self, events: usize, overflow: EventOverflow) -> Self {
         self.event_backlog = events.max(1);
         self.event_overflow = overflow;

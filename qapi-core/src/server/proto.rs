@@ -14,6 +14,12 @@
 //!   is queued in-band and run one at a time, in order;
 //! * more input is wanted only when the reader has nothing left to hand
 //!   out and the flow control allows taking more.
+//!
+//! Beyond QEMU's rules it bounds what a connection holds: asynchronous
+//! OOB handlers running at once (`oob_in_flight`; an `exec-oob` request
+//! beyond it is held back, and nothing more is taken, until one ends),
+//! and the estimated memory of the requests taken and not yet answered
+//! (`request_bytes`; above it nothing more is taken).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -43,6 +49,8 @@ pub(crate) enum Pumped {
 
 pub(crate) struct OobJob {
     pub(crate) future: BoxFuture<Option<Response>>,
+    /// Give back to [`Core::oob_done`] when it ends.
+    pub(crate) cost: usize,
 }
 
 /// An in-band request, ready to run away from the state machine (the
@@ -102,6 +110,8 @@ pub(crate) struct Finished {
 pub(crate) struct Encoder {
     write: WriteOptions,
     guest_agent: bool,
+    /// Largest pretty-printed `id` written as such.
+    pretty_max: usize,
 }
 
 impl Encoder {
@@ -127,12 +137,28 @@ impl Encoder {
     }
 
     /// A response; `delimit` puts a 0xFF byte before a success.
+    ///
+    /// Pretty output indents the echoed `id` by four spaces per level, so
+    /// a deeply nested `id` with many elements (the client's choice)
+    /// could grow a thousandfold; one whose pretty form would exceed
+    /// `pretty_max` bytes is written compactly instead.
     pub(crate) fn response(&self, response: &Response, delimit: bool) -> Vec<u8> {
         let mut out = Vec::with_capacity(64);
         if delimit && response.body.is_ok() {
             out.push(0xFF);
         }
-        response.write(&mut out, &self.write);
+        let compact;
+        let opts = match &response.id {
+            Some(id) if self.write.pretty && pretty_size(id) > self.pretty_max => {
+                compact = WriteOptions {
+                    pretty: false,
+                    ..self.write
+                };
+                &compact
+            }
+            _ => &self.write,
+        };
+        response.write(&mut out, opts);
         self.end_line(out)
     }
 
@@ -150,9 +176,19 @@ pub(crate) struct Core<S> {
     pub(crate) config: ServerConfig,
     session: Session,
     reader: JsonStreamer,
-    queue: VecDeque<Item>,
+    /// In-band items waiting, with their estimated memory.
+    queue: VecDeque<(Item, usize)>,
     /// An in-band request is running.
     busy: bool,
+    /// Estimated memory of the running in-band request.
+    running_cost: usize,
+    /// An `exec-oob` request taken while `oob_in_flight` handlers ran.
+    held: Option<(Value, usize)>,
+    /// Asynchronous OOB handlers running.
+    oob_running: usize,
+    /// Estimated memory of everything taken and not answered: the queue,
+    /// the running in-band request, the held and the running OOB ones.
+    in_use: usize,
     eof: bool,
     quit: bool,
 }
@@ -175,6 +211,7 @@ impl<S: Send + Sync + 'static> Core<S> {
         let enc = Encoder {
             write: session.format.write,
             guest_agent: config.protocol == Protocol::GuestAgent,
+            pretty_max: config.limits.max_token_size.max(1 << 20),
         };
         Core {
             enc,
@@ -185,6 +222,10 @@ impl<S: Send + Sync + 'static> Core<S> {
             session,
             queue: VecDeque::new(),
             busy: false,
+            running_cost: 0,
+            held: None,
+            oob_running: 0,
+            in_use: 0,
             eof: false,
             quit: false,
         }
@@ -231,11 +272,15 @@ impl<S: Send + Sync + 'static> Core<S> {
 
     /// Whether the flow control lets another item be taken.
     fn may_take(&self) -> bool {
-        if self.session.oob {
+        if self.held.is_some() {
+            return false;
+        }
+        let flow = if self.session.oob {
             self.queue.len() < self.config.queue_len
         } else {
             self.queue.is_empty() && !self.busy
-        }
+        };
+        flow && (self.in_use == 0 || self.in_use < self.config.request_bytes)
     }
 
     /// Whether the driver should read more input now.
@@ -258,9 +303,10 @@ impl<S: Send + Sync + 'static> Core<S> {
         self.eof
     }
 
-    /// Nothing is running, queued or waiting in the reader.
+    /// Nothing is running, queued, held or waiting in the reader (the
+    /// drivers track running OOB handlers themselves).
     pub(crate) fn is_idle(&self) -> bool {
-        !self.busy && self.queue.is_empty() && self.reader.ready() == 0
+        !self.busy && self.queue.is_empty() && self.held.is_none() && self.reader.ready() == 0
     }
 
     pub(crate) fn quitting(&self) -> bool {
@@ -269,25 +315,63 @@ impl<S: Send + Sync + 'static> Core<S> {
 
     /// Takes one item from the reader, if the flow control allows.
     pub(crate) fn pump(&mut self) -> Pumped {
-        if self.quit || !self.may_take() {
+        if self.quit {
+            return Pumped::Nothing;
+        }
+        if let Some((v, cost)) = self.held.take() {
+            if self.oob_running >= self.config.oob_in_flight {
+                self.held = Some((v, cost));
+                return Pumped::Nothing;
+            }
+            return self.run_oob(v, cost);
+        }
+        if !self.may_take() {
             return Pumped::Nothing;
         }
         let Some(item) = self.reader.pop() else {
             return Pumped::Nothing;
         };
-        if let Ok(v) = &item
-            && self.is_oob(v)
-        {
-            let Ok(v) = item else { unreachable!() };
-            let mut session = self.session.clone();
-            return match self.registry.dispatch(&self.state, &mut session, v) {
-                Dispatched::Reply(r) => Pumped::Write(self.encode(&r, false)),
-                Dispatched::Silent => Pumped::Progress,
-                Dispatched::Pending(future) => Pumped::Oob(OobJob { future }),
-            };
+        let cost = item_cost(&item);
+        self.in_use += cost;
+        match item {
+            Ok(v) if self.is_oob(&v) => {
+                if self.oob_running >= self.config.oob_in_flight {
+                    self.held = Some((v, cost));
+                    return Pumped::Progress;
+                }
+                self.run_oob(v, cost)
+            }
+            item => {
+                self.queue.push_back((item, cost));
+                Pumped::Progress
+            }
         }
-        self.queue.push_back(item);
-        Pumped::Progress
+    }
+
+    /// Dispatches an `exec-oob` request (its cost is in `in_use`).
+    fn run_oob(&mut self, v: Value, cost: usize) -> Pumped {
+        let mut session = self.session.clone();
+        match self.registry.dispatch(&self.state, &mut session, v) {
+            Dispatched::Reply(r) => {
+                self.in_use -= cost;
+                Pumped::Write(self.encode(&r, false))
+            }
+            Dispatched::Silent => {
+                self.in_use -= cost;
+                Pumped::Progress
+            }
+            Dispatched::Pending(future) => {
+                self.oob_running += 1;
+                Pumped::Oob(OobJob { future, cost })
+            }
+        }
+    }
+
+    /// An asynchronous OOB handler handed out by [`Core::pump`] ended
+    /// (`cost` from its [`OobJob`]).
+    pub(crate) fn oob_done(&mut self, cost: usize) {
+        self.oob_running = self.oob_running.saturating_sub(1);
+        self.in_use = self.in_use.saturating_sub(cost);
     }
 
     /// QEMU's `qmp_is_oob`: `exec-oob` present, `execute` absent. (Without
@@ -304,8 +388,9 @@ impl<S: Send + Sync + 'static> Core<S> {
         if self.quit || self.busy {
             return None;
         }
-        let item = self.queue.pop_front()?;
+        let (item, cost) = self.queue.pop_front()?;
         self.busy = true;
+        self.running_cost = cost;
         let delimit = match (&item, self.config.delimited.is_empty()) {
             (Ok(Value::Object(m)), false) => m
                 .get("execute")
@@ -330,6 +415,9 @@ impl<S: Send + Sync + 'static> Core<S> {
         delimit: bool,
     ) -> Finished {
         self.busy = false;
+        self.in_use = self
+            .in_use
+            .saturating_sub(std::mem::take(&mut self.running_cost));
         let negotiated =
             session.negotiated && !self.session.negotiated && self.config.protocol == Protocol::Qmp;
         let quit = session.quit && !self.quit;
@@ -337,7 +425,9 @@ impl<S: Send + Sync + 'static> Core<S> {
         if quit {
             self.quit = true;
             if let Some(hook) = &self.config.on_quit {
-                hook();
+                // A panicking hook must not take the connection (and, in
+                // the blocking server, its threads) down with it.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| hook()));
             }
         }
         Finished {
@@ -352,5 +442,146 @@ impl<S: Send + Sync + 'static> Core<S> {
         if self.config.quit == super::QuitAction::StopServer {
             self.config.shutdown.shutdown();
         }
+    }
+}
+
+/// Estimated memory of a request as parsed (values, strings, keys).
+fn item_cost(item: &Item) -> usize {
+    match item {
+        Ok(v) => value_cost(v),
+        Err(e) => std::mem::size_of::<Item>() + e.desc().len(),
+    }
+}
+
+/// Estimated memory of a value tree, walked without recursion (the
+/// stack holds one iterator per level of nesting).
+pub(crate) fn value_cost(v: &Value) -> usize {
+    enum Level<'a> {
+        Array(std::slice::Iter<'a, Value>),
+        Object(std::slice::Iter<'a, (String, Value)>),
+    }
+    const NODE: usize = std::mem::size_of::<Value>();
+    const KEY: usize = std::mem::size_of::<String>();
+    let mut total = 0usize;
+    let mut stack: Vec<Level<'_>> = Vec::new();
+    let mut next = Some(v);
+    loop {
+        if let Some(v) = next.take() {
+            total = total.saturating_add(NODE);
+            match v {
+                Value::String(s) => total = total.saturating_add(s.capacity()),
+                Value::Array(a) => {
+                    total = total.saturating_add((a.capacity() - a.len()) * NODE);
+                    stack.push(Level::Array(a.iter()));
+                }
+                Value::Object(m) => stack.push(Level::Object(m.entries().iter())),
+                _ => {}
+            }
+        }
+        let Some(top) = stack.last_mut() else {
+            return total;
+        };
+        match top {
+            Level::Array(it) => next = it.next(),
+            Level::Object(it) => {
+                next = it.next().map(|(k, v)| {
+                    total = total.saturating_add(KEY + k.capacity());
+                    v
+                })
+            }
+        }
+        if next.is_none() {
+            stack.pop();
+        }
+    }
+}
+
+/// About how many bytes `v` takes written pretty as a reply's `id` (four
+/// spaces of indentation per level on every line).
+fn pretty_size(v: &Value) -> usize {
+    enum Level<'a> {
+        Array(std::slice::Iter<'a, Value>),
+        Object(std::slice::Iter<'a, (String, Value)>),
+    }
+    let mut total = 0usize;
+    let mut stack: Vec<Level<'_>> = Vec::new();
+    let mut next = Some(v);
+    loop {
+        if let Some(v) = next.take() {
+            // The line the value starts on, and the one that closes it.
+            let indent = 4 * (stack.len() + 1) + 2;
+            total = total.saturating_add(indent);
+            match v {
+                // Escapes take at most six bytes per byte of UTF-8.
+                Value::String(s) => total = total.saturating_add(s.len().saturating_mul(6) + 2),
+                Value::Array(a) => {
+                    total = total.saturating_add(indent);
+                    stack.push(Level::Array(a.iter()));
+                }
+                Value::Object(m) => {
+                    total = total.saturating_add(indent);
+                    stack.push(Level::Object(m.entries().iter()));
+                }
+                _ => total = total.saturating_add(24),
+            }
+        }
+        let Some(top) = stack.last_mut() else {
+            return total;
+        };
+        match top {
+            Level::Array(it) => next = it.next(),
+            Level::Object(it) => {
+                next = it.next().map(|(k, v)| {
+                    total = total.saturating_add(k.len().saturating_mul(6) + 4);
+                    v
+                })
+            }
+        }
+        if next.is_none() {
+            stack.pop();
+        }
+        if total > usize::MAX / 2 {
+            return total;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_cost_counts_nodes_strings_and_keys() {
+        let v = crate::json::parse_one(br#"{"ab": [1, "xyz", {}], "c": null}"#).unwrap();
+        let node = std::mem::size_of::<Value>();
+        let key = std::mem::size_of::<String>();
+        // object, array, 1, "xyz", {}, null; keys "ab" and "c".
+        let at_least = 6 * node + 3 + 2 * key + 3;
+        let cost = value_cost(&v);
+        assert!(cost >= at_least && cost < at_least + 8 * node, "{cost}");
+        let deep = crate::json::parse_one(
+            &[b'['; 1000]
+                .iter()
+                .chain(&[b']'; 1000])
+                .copied()
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        assert!(value_cost(&deep) >= 1000 * node);
+    }
+
+    #[test]
+    fn pretty_size_grows_with_depth() {
+        let flat = crate::json::parse_one(b"[1, 2, 3]").unwrap();
+        let deep = crate::json::parse_one(b"[[[[[[[[[[1, 2, 3]]]]]]]]]]").unwrap();
+        assert!(pretty_size(&deep) > pretty_size(&flat) + 9 * 4 * 3);
+        let mut out = Vec::new();
+        crate::json::write_value(&deep, &mut out, &WriteOptions::QEMU_PRETTY);
+        assert!(
+            pretty_size(&deep) + 16 >= out.len(),
+            "{} < {}",
+            pretty_size(&deep),
+            out.len()
+        );
     }
 }
