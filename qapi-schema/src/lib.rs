@@ -33,6 +33,8 @@ mod value;
 pub mod diff;
 pub mod import;
 pub mod introspect;
+pub mod portgen;
+pub mod ports;
 
 pub use diag::Error;
 pub use load::{Dialect, LoadOptions, Loaded, check_syntax_str, load, load_str};

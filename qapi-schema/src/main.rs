@@ -38,8 +38,15 @@ enum Command {
     /// introspection), by default as a JSON array with one entity per
     /// line in QEMU's wire text.
     Introspect {
-        /// The main schema file.
-        file: PathBuf,
+        /// The main schema file (or `--port`).
+        #[arg(required_unless_present = "port")]
+        file: Option<PathBuf>,
+        /// Print the introspection of one of the compiled-in ports of
+        /// QEMU 10.0.2 instead (`qmp`, `qsd` or `qga`), through the
+        /// derives, with the conditions this binary was built with
+        /// (`QAPI_QEMU_CFG`, default Debian's x86_64 build).
+        #[arg(long, value_name = "PORT", conflicts_with_all = ["file", "legacy", "era", "conditional"])]
+        port: Option<String>,
         /// Keep real type names (QEMU's `--unmask-non-abi-names`).
         #[arg(long)]
         unmask: bool,
@@ -161,6 +168,27 @@ fn main() -> ExitCode {
         }
         Command::Introspect {
             file,
+            port: Some(port),
+            unmask,
+            cfgs,
+            all_cfg,
+            cfg_profile,
+            qemu_text,
+            hide_deprecated,
+            ..
+        } => introspect_port(
+            &port,
+            unmask,
+            &cfgs,
+            all_cfg,
+            &cfg_profile,
+            qemu_text,
+            hide_deprecated,
+            file.is_some(),
+        ),
+        Command::Introspect {
+            file: Some(file),
+            port: None,
             unmask,
             cfgs,
             all_cfg: _,
@@ -219,6 +247,14 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+        Command::Introspect {
+            file: None,
+            port: None,
+            ..
+        } => {
+            eprintln!("qapi: introspect needs a schema file or --port");
+            ExitCode::from(2)
         }
         Command::Import {
             file,
@@ -296,4 +332,99 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `qapi introspect --port`: the derive path's introspection of a
+/// compiled-in port, with the conditions of this build.
+#[allow(clippy::too_many_arguments)]
+fn introspect_port(
+    port: &str,
+    unmask: bool,
+    cfgs: &[String],
+    all_cfg: bool,
+    cfg_profile: &[String],
+    qemu_text: bool,
+    hide_deprecated: bool,
+    file_given: bool,
+) -> ExitCode {
+    use qapi_schema::ports::{self, Port};
+    if file_given {
+        eprintln!("qapi: give either a schema file or --port, not both");
+        return ExitCode::from(2);
+    }
+    let Some(p) = Port::parse(port) else {
+        eprintln!("qapi: unknown port '{port}' (expected qmp, qsd or qga)");
+        return ExitCode::from(2);
+    };
+    if !p.compiled() {
+        eprintln!(
+            "qapi: port '{port}' is not compiled in (cargo feature '{}')",
+            p.feature()
+        );
+        return ExitCode::from(2);
+    }
+    // A port's conditions are #[cfg]s: the only set available is the one
+    // this binary was compiled with. A request is fine when it agrees
+    // with it on the names the port's schema uses.
+    let names = p.cfg_names();
+    let wanted: Option<(String, Vec<&str>)> = if all_cfg {
+        Some(("all".to_owned(), names.to_vec()))
+    } else if !cfgs.is_empty() || !cfg_profile.is_empty() {
+        let mut set: Vec<&str> = cfgs.iter().map(String::as_str).collect();
+        for name in cfg_profile {
+            match intro::profile(name) {
+                Some(profile) => set.extend(profile.iter().copied()),
+                None => {
+                    eprintln!("qapi: unknown condition profile '{name}'");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        let label = cfg_profile
+            .iter()
+            .cloned()
+            .chain(cfgs.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(",");
+        Some((label, set))
+    } else {
+        None
+    };
+    if let Some((label, set)) = wanted {
+        let requested: Vec<&str> = names.iter().copied().filter(|n| set.contains(n)).collect();
+        let built = p.cfg_set();
+        if requested != built {
+            let env = if all_cfg {
+                "all".to_owned()
+            } else if cfgs.is_empty() && cfg_profile.len() == 1 {
+                label.clone()
+            } else {
+                requested.join(",")
+            };
+            let differ: Vec<&str> = names
+                .iter()
+                .copied()
+                .filter(|n| requested.contains(n) != built.contains(n))
+                .collect();
+            eprintln!(
+                "qapi: the conditions of a port are fixed when qapi is compiled: this qapi \
+                 was built with QAPI_QEMU_CFG={}, which differs from '{label}' for the \
+                 {port} schema on {}; rebuild it with QAPI_QEMU_CFG={env} \
+                 (e.g. QAPI_QEMU_CFG={env} cargo install --path qapi-schema)",
+                ports::CFG_PROFILE,
+                differ.join(", ")
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let Some(intro_) = p.introspect_with(unmask, hide_deprecated) else {
+        return ExitCode::from(2);
+    };
+    let format = if qemu_text {
+        Format::QemuText
+    } else {
+        Format::Lines
+    };
+    let _ = std::io::stdout().write_all(intro::render(&intro_, format).as_bytes());
+    ExitCode::SUCCESS
 }
