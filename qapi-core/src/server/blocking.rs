@@ -413,6 +413,31 @@ fn dispatch_loop<S: Send + Sync + 'static>(
             if c.core.eof() && c.reader_done && c.core.is_idle() {
                 return Closed::Eof;
             }
+            // Without OOB nothing taken from the reader runs out of band
+            // (`exec-oob` is answered with an error at once), so take the
+            // next request here rather than wait for the reader thread to
+            // hand it over: pipelined requests then cost no thread switch.
+            if !c.core.oob_enabled() {
+                match c.core.pump() {
+                    Pumped::Progress => continue,
+                    Pumped::Write(bytes) => {
+                        shared.outbox.push_bytes(bytes);
+                        continue;
+                    }
+                    Pumped::Oob(job) => {
+                        drop(c);
+                        let response = run_future(job.future, runtime, stop);
+                        c = shared.lock();
+                        c.core.oob_done(job.cost);
+                        if let Some(Some(r)) = response {
+                            shared.outbox.push_bytes(c.core.encode(&r, false));
+                        }
+                        continue;
+                    }
+                    // The reader may read more now.
+                    Pumped::Nothing => shared.cond.notify_all(),
+                }
+            }
             c = shared.wait(c);
             continue;
         };

@@ -61,6 +61,8 @@ pub(crate) struct Job<S> {
     session: Session,
     item: Item,
     delimit: bool,
+    /// Nested deeper than [`DEEP_NESTING`].
+    deep: bool,
 }
 
 /// The outcome of [`Job::run`]: the session as the request left it, and
@@ -74,16 +76,62 @@ pub(crate) struct Started {
 impl<S: Send + Sync + 'static> Job<S> {
     /// Dispatches the request (a synchronous handler runs here).
     pub(crate) fn run(self) -> Started {
-        let mut session = self.session;
-        let dispatched = match self.item {
-            Ok(v) => self.registry.dispatch(&self.state, &mut session, v),
+        let Job {
+            registry,
+            state,
+            mut session,
+            item,
+            delimit,
+            deep,
+        } = self;
+        let dispatched = match item {
+            Ok(v) => on_stack(deep, || registry.dispatch(&state, &mut session, v)),
             Err(e) => Dispatched::Reply(parse_error(&e)),
         };
         Started {
             session,
             dispatched,
-            delimit: self.delimit,
+            delimit,
         }
+    }
+}
+
+/// Requests nested deeper than this are dispatched on a thread with a
+/// stack of [`DEEP_STACK`] bytes.
+const DEEP_NESTING: usize = 64;
+
+/// Decoding and handlers recurse once or more per level of nesting, and
+/// QEMU's 1024 levels can take more than the 2 MiB that threads (tokio's
+/// workers among them) have, in debug builds especially: a stack overflow
+/// would abort the whole process. (Address space only: pages are used as
+/// touched.)
+const DEEP_STACK: usize = 64 << 20;
+
+/// Runs `f` here, or, when `deep`, on a thread of its own with a stack of
+/// [`DEEP_STACK`] bytes (inside the caller's tokio runtime, if any, so
+/// handlers may spawn tasks), waiting for it.
+fn on_stack<T: Send>(deep: bool, f: impl FnOnce() -> T + Send) -> T {
+    if !deep {
+        return f();
+    }
+    let runtime = tokio::runtime::Handle::try_current().ok();
+    let f = std::sync::Mutex::new(Some(f));
+    let take = || f.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let done = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("qapi-deep-request".into())
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(scope, || {
+                let _rt = runtime.as_ref().map(tokio::runtime::Handle::enter);
+                take().map(|f| f())
+            })
+            .ok()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
+    match done.flatten() {
+        Some(v) => v,
+        // No thread: run it here after all.
+        None => take().map(|f| f()).expect("request dispatched once"),
     }
 }
 
@@ -176,14 +224,15 @@ pub(crate) struct Core<S> {
     pub(crate) config: ServerConfig,
     session: Session,
     reader: JsonStreamer,
-    /// In-band items waiting, with their estimated memory.
-    queue: VecDeque<(Item, usize)>,
+    /// In-band items waiting, with their estimated memory and whether
+    /// they are deeply nested.
+    queue: VecDeque<(Item, usize, bool)>,
     /// An in-band request is running.
     busy: bool,
     /// Estimated memory of the running in-band request.
     running_cost: usize,
     /// An `exec-oob` request taken while `oob_in_flight` handlers ran.
-    held: Option<(Value, usize)>,
+    held: Option<(Value, usize, bool)>,
     /// Asynchronous OOB handlers running.
     oob_running: usize,
     /// Estimated memory of everything taken and not answered: the queue,
@@ -313,17 +362,22 @@ impl<S: Send + Sync + 'static> Core<S> {
         self.quit
     }
 
+    /// OOB was negotiated: `exec-oob` requests may run alongside.
+    pub(crate) fn oob_enabled(&self) -> bool {
+        self.session.oob
+    }
+
     /// Takes one item from the reader, if the flow control allows.
     pub(crate) fn pump(&mut self) -> Pumped {
         if self.quit {
             return Pumped::Nothing;
         }
-        if let Some((v, cost)) = self.held.take() {
+        if let Some((v, cost, deep)) = self.held.take() {
             if self.oob_running >= self.config.oob_in_flight {
-                self.held = Some((v, cost));
+                self.held = Some((v, cost, deep));
                 return Pumped::Nothing;
             }
-            return self.run_oob(v, cost);
+            return self.run_oob(v, cost, deep);
         }
         if !self.may_take() {
             return Pumped::Nothing;
@@ -331,27 +385,32 @@ impl<S: Send + Sync + 'static> Core<S> {
         let Some(item) = self.reader.pop() else {
             return Pumped::Nothing;
         };
-        let cost = item_cost(&item);
+        let (cost, depth) = match &item {
+            Ok(v) => measure(v),
+            Err(e) => (std::mem::size_of::<Item>() + e.desc().len(), 0),
+        };
+        let deep = depth > DEEP_NESTING;
         self.in_use += cost;
         match item {
             Ok(v) if self.is_oob(&v) => {
                 if self.oob_running >= self.config.oob_in_flight {
-                    self.held = Some((v, cost));
+                    self.held = Some((v, cost, deep));
                     return Pumped::Progress;
                 }
-                self.run_oob(v, cost)
+                self.run_oob(v, cost, deep)
             }
             item => {
-                self.queue.push_back((item, cost));
+                self.queue.push_back((item, cost, deep));
                 Pumped::Progress
             }
         }
     }
 
     /// Dispatches an `exec-oob` request (its cost is in `in_use`).
-    fn run_oob(&mut self, v: Value, cost: usize) -> Pumped {
+    fn run_oob(&mut self, v: Value, cost: usize, deep: bool) -> Pumped {
         let mut session = self.session.clone();
-        match self.registry.dispatch(&self.state, &mut session, v) {
+        let (registry, state) = (&self.registry, &self.state);
+        match on_stack(deep, || registry.dispatch(state, &mut session, v)) {
             Dispatched::Reply(r) => {
                 self.in_use -= cost;
                 Pumped::Write(self.encode(&r, false))
@@ -388,7 +447,7 @@ impl<S: Send + Sync + 'static> Core<S> {
         if self.quit || self.busy {
             return None;
         }
-        let (item, cost) = self.queue.pop_front()?;
+        let (item, cost, deep) = self.queue.pop_front()?;
         self.busy = true;
         self.running_cost = cost;
         let delimit = match (&item, self.config.delimited.is_empty()) {
@@ -404,6 +463,7 @@ impl<S: Send + Sync + 'static> Core<S> {
             session: self.session.clone(),
             item,
             delimit,
+            deep,
         })
     }
 
@@ -445,17 +505,10 @@ impl<S: Send + Sync + 'static> Core<S> {
     }
 }
 
-/// Estimated memory of a request as parsed (values, strings, keys).
-fn item_cost(item: &Item) -> usize {
-    match item {
-        Ok(v) => value_cost(v),
-        Err(e) => std::mem::size_of::<Item>() + e.desc().len(),
-    }
-}
-
-/// Estimated memory of a value tree, walked without recursion (the
-/// stack holds one iterator per level of nesting).
-pub(crate) fn value_cost(v: &Value) -> usize {
+/// Estimated memory of a value tree (values, strings, keys) and its
+/// nesting depth (a scalar is 0), walked without recursion (the stack
+/// holds one iterator per level of nesting).
+pub(crate) fn measure(v: &Value) -> (usize, usize) {
     enum Level<'a> {
         Array(std::slice::Iter<'a, Value>),
         Object(std::slice::Iter<'a, (String, Value)>),
@@ -463,6 +516,7 @@ pub(crate) fn value_cost(v: &Value) -> usize {
     const NODE: usize = std::mem::size_of::<Value>();
     const KEY: usize = std::mem::size_of::<String>();
     let mut total = 0usize;
+    let mut depth = 0usize;
     let mut stack: Vec<Level<'_>> = Vec::new();
     let mut next = Some(v);
     loop {
@@ -477,9 +531,10 @@ pub(crate) fn value_cost(v: &Value) -> usize {
                 Value::Object(m) => stack.push(Level::Object(m.entries().iter())),
                 _ => {}
             }
+            depth = depth.max(stack.len());
         }
         let Some(top) = stack.last_mut() else {
-            return total;
+            return (total, depth);
         };
         match top {
             Level::Array(it) => next = it.next(),
@@ -551,23 +606,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn value_cost_counts_nodes_strings_and_keys() {
+    fn measure_counts_nodes_strings_keys_and_depth() {
         let v = crate::json::parse_one(br#"{"ab": [1, "xyz", {}], "c": null}"#).unwrap();
         let node = std::mem::size_of::<Value>();
         let key = std::mem::size_of::<String>();
         // object, array, 1, "xyz", {}, null; keys "ab" and "c".
         let at_least = 6 * node + 3 + 2 * key + 3;
-        let cost = value_cost(&v);
+        let (cost, depth) = measure(&v);
         assert!(cost >= at_least && cost < at_least + 8 * node, "{cost}");
-        let deep = crate::json::parse_one(
-            &[b'['; 1000]
-                .iter()
-                .chain(&[b']'; 1000])
-                .copied()
-                .collect::<Vec<_>>(),
-        )
-        .unwrap();
-        assert!(value_cost(&deep) >= 1000 * node);
+        assert_eq!(depth, 3);
+        assert_eq!(measure(&Value::Int(1)).1, 0);
+        let text: Vec<u8> = [b'['; 1000].iter().chain(&[b']'; 1000]).copied().collect();
+        let deep = crate::json::parse_one(&text).unwrap();
+        assert!(measure(&deep).0 >= 1000 * node);
+        assert_eq!(measure(&deep).1, 1000);
     }
 
     #[test]
