@@ -61,7 +61,7 @@ mod shadowing {
     #[derive(qapi::Qapi)]
     #[qapi(command = "cmd", returns = S)]
     pub struct Cmd {
-        pub u: U,
+        pub un: U,
         pub alt: ::core::option::Option<Alt>,
     }
 

@@ -146,18 +146,18 @@ fn simple_union_wraps_data() {
 
 #[test]
 fn alternate_picks_the_branch_by_json_type() {
+    // No `str` branch: QEMU's rule is that it would also take numbers and
+    // booleans (command-line input); `StrOrPoint` below has one.
     #[derive(Debug, PartialEq, Qapi)]
     #[qapi(alternate)]
     enum Everything {
         Null(qapi::Null),
-        S(String),
         N(i64),
         B(bool),
         O(Point),
         A(Vec<String>),
     }
     roundtrip(&Everything::Null(qapi::Null), json!(null));
-    roundtrip(&Everything::S("x".into()), json!("x"));
     roundtrip(&Everything::N(-3), json!(-3));
     roundtrip(&Everything::B(false), json!(false));
     roundtrip(&Everything::O(Point { x: 0, y: None, tags: vec![], c: None }), json!({"x": 0, "tags": []}));

@@ -14,7 +14,8 @@ fn ui() {
         return;
     }
     let t = trybuild::TestCases::new();
-    t.compile_fail("tests/ui/attr/*.rs");
-    t.compile_fail("tests/ui/command/*.rs");
+    for category in ["alternate", "attr", "command", "enum", "event", "features", "names", "struct", "union"] {
+        t.compile_fail(format!("tests/ui/{category}/*.rs"));
+    }
     t.pass("tests/ui/pass/*.rs");
 }

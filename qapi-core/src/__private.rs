@@ -10,7 +10,9 @@ pub use crate::schema::{
     AlternateDef, ArgsDef, Branch, CommandDef, Common, Cond, Definition, EnumDef, EnumValue,
     EventDef, Feature, Member, SimpleUnionDef, StructDef, TypeRef, UnionBase, UnionDef,
 };
-pub use crate::traits::{Kind, Qapi, QapiBranches, QapiEnum, QapiObject, returns_ok};
+pub use crate::traits::{
+    Kind, Meta, ObjectFacts, Qapi, QapiBranches, QapiEnum, QapiObject, TypeFacts, json_types, returns_ok,
+};
 pub use crate::value::{Map, Value};
 pub use core::any::TypeId;
 pub use serde;
@@ -131,4 +133,279 @@ pub fn simple_union_kind_error(d: &mut Decoder, kind: &str) -> Error {
 #[inline]
 pub fn entry<M: SerializeMap, T: Qapi>(m: &mut M, name: &'static str, value: &T) -> Result<(), M::Error> {
     m.serialize_entry(name, value)
+}
+
+// ---------------------------------------------------------------------
+// Compile-time checks. `#[derive(Qapi)]` checks the rules that span
+// several types in `const` items: these functions return QEMU's message
+// when a rule is broken, and the generated code panics with it, spanned
+// on the offending tokens.
+
+/// A message built in a `const` (no allocation there): at most
+/// `Msg::CAPACITY` bytes, the rest cut off.
+#[derive(Clone, Copy)]
+pub struct Msg {
+    buf: [u8; Msg::CAPACITY],
+    len: usize,
+}
+
+impl Msg {
+    pub const CAPACITY: usize = 480;
+
+    pub const fn new() -> Msg {
+        Msg { buf: [0; Msg::CAPACITY], len: 0 }
+    }
+
+    pub const fn push(mut self, s: &str) -> Msg {
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() && self.len < Msg::CAPACITY {
+            self.buf[self.len] = b[i];
+            self.len += 1;
+            i += 1;
+        }
+        self
+    }
+
+    pub const fn as_str(&self) -> &str {
+        let (bytes, _) = self.buf.split_at(self.len);
+        match core::str::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => match core::str::from_utf8(bytes.split_at(e.valid_up_to()).0) {
+                Ok(s) => s,
+                Err(_) => "",
+            },
+        }
+    }
+}
+
+impl Default for Msg {
+    fn default() -> Msg {
+        Msg::new()
+    }
+}
+
+/// Whether two names are the same once mapped to C (every character
+/// outside `[A-Za-z0-9_]` becomes `_`), as QEMU compares member names.
+pub const fn same_c_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if c_char(a[i]) != c_char(b[i]) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn c_char(c: u8) -> u8 {
+    if c.is_ascii_alphanumeric() { c } else { b'_' }
+}
+
+/// QEMU's `describe()` of a type: `built-in type 'int'`, `union type
+/// 'U'`, …; `fallback` names a type whose facts carry no name.
+pub const fn push_type(m: Msg, t: TypeFacts, fallback: &str) -> Msg {
+    let name = if t.name.is_empty() { fallback } else { t.name };
+    let word = match t.meta {
+        Meta::Builtin => "built-in type '",
+        Meta::Enum => "enum type '",
+        Meta::Struct => "struct type '",
+        Meta::Union => "union type '",
+        Meta::Alternate => "alternate type '",
+        Meta::Array => "array type ['",
+    };
+    let m = m.push(word).push(name);
+    if let Meta::Array = t.meta { m.push("']") } else { m.push("'") }
+}
+
+/// The member of `o` (base members first) with the C name of `name`,
+/// and the type that defines it.
+const fn find_member(name: &str, o: &'static ObjectFacts) -> Option<(&'static str, &'static ObjectFacts)> {
+    if let Some(b) = o.base
+        && let Some(found) = find_member(name, b)
+    {
+        return Some(found);
+    }
+    let mut i = 0;
+    while i < o.members.len() {
+        if same_c_name(name, o.members[i]) {
+            return Some((o.members[i], o));
+        }
+        i += 1;
+    }
+    None
+}
+
+/// QEMU's `describe()` of a member defined in another type.
+const fn push_member_of(m: Msg, name: &str, owner: &ObjectFacts) -> Msg {
+    let m = m.push(if owner.union { "base member '" } else { "member '" }).push(name);
+    if owner.name.is_empty() { m.push("'") } else { m.push("' of type '").push(owner.name).push("'") }
+}
+
+/// A struct's own member against the members of its base (QEMU's
+/// `member 'name' collides with member 'name' of type 'Base'`).
+pub const fn base_clash(member: &str, base: &'static ObjectFacts) -> Option<Msg> {
+    match find_member(member, base) {
+        Some((name, owner)) => {
+            Some(push_member_of(Msg::new().push("member '").push(member).push("' collides with "), name, owner))
+        }
+        None => None,
+    }
+}
+
+/// A struct's base must be a struct, not a union (QEMU's `'base'
+/// requires a struct type, union type 'U' isn't`). Types that are not
+/// objects at all fail the `QapiObject` bound instead.
+pub const fn base_is_struct(base: TypeFacts, fallback: &str) -> Option<Msg> {
+    match base.meta {
+        Meta::Union => Some(push_type(Msg::new().push("'base' requires a struct type, "), base, fallback).push(" isn't")),
+        _ => None,
+    }
+}
+
+/// The members of each branch of a union (with their bases and, for a
+/// union branch, its own branches) against the union's common members
+/// (QEMU's `member 'x' of type 'B' collides with base member 'x'`).
+pub const fn union_clash(union: &'static ObjectFacts) -> Option<Msg> {
+    let mut i = 0;
+    while i < union.branches.len() {
+        if let Some(m) = clash_with_common(union.members, union.branches[i]) {
+            return Some(m);
+        }
+        i += 1;
+    }
+    None
+}
+
+const fn clash_with_common(common: &[&str], o: &'static ObjectFacts) -> Option<Msg> {
+    if let Some(b) = o.base
+        && let Some(m) = clash_with_common(common, b)
+    {
+        return Some(m);
+    }
+    let mut i = 0;
+    while i < o.members.len() {
+        let mut j = 0;
+        while j < common.len() {
+            if same_c_name(o.members[i], common[j]) {
+                let m = push_member_of(Msg::new(), o.members[i], o);
+                return Some(m.push(" collides with base member '").push(common[j]).push("'"));
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    let mut k = 0;
+    while k < o.branches.len() {
+        if let Some(m) = clash_with_common(common, o.branches[k]) {
+            return Some(m);
+        }
+        k += 1;
+    }
+    None
+}
+
+/// One branch of an alternate, for [`alternate_branch`].
+#[derive(Clone, Copy)]
+pub struct AltBranch {
+    pub name: &'static str,
+    pub facts: TypeFacts,
+    /// The QAPI name of a built-in, when its facts carry none.
+    pub fallback: &'static str,
+}
+
+/// QEMU's alternate rules for the branch `name`: it must have a JSON
+/// type of its own (`branch 'one' cannot use built-in type 'any'`) and
+/// be distinguishable from every earlier branch (`branch 'two' can't be
+/// distinguished from 'one'`).
+pub const fn alternate_branch(branches: &[AltBranch], name: &str) -> Option<Msg> {
+    let mut i = 0;
+    while i < branches.len() && !same_name(branches[i].name, name) {
+        i += 1;
+    }
+    if i == branches.len() {
+        return None;
+    }
+    let b = branches[i];
+    if b.facts.alternate == 0 {
+        let m = Msg::new().push("branch '").push(b.name).push("' cannot use ");
+        return Some(push_type(m, b.facts, b.fallback));
+    }
+    // Its own JSON type first, then the ones a string can be read as.
+    use json_types::*;
+    let order = [NULL, STRING, OBJECT, ARRAY, NUMBER, BOOLEAN];
+    let mut k = 0;
+    while k < order.len() {
+        if b.facts.alternate & order[k] != 0 {
+            let mut j = 0;
+            while j < i {
+                if branches[j].facts.alternate & order[k] != 0 {
+                    let m = Msg::new().push("branch '").push(b.name).push("' can't be distinguished from '");
+                    return Some(m.push(branches[j].name).push("'"));
+                }
+                j += 1;
+            }
+        }
+        k += 1;
+    }
+    None
+}
+
+const fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A command's or event's named `data` type (`who` is `command` or
+/// `event`): a union needs `boxed`, and so do conditional members.
+pub const fn args_check(who: &str, data: &'static ObjectFacts, boxed: bool) -> Option<Msg> {
+    if boxed {
+        return None;
+    }
+    if data.union {
+        let m = Msg::new().push(who).push("'s 'data' can take union type '").push(data.name);
+        return Some(m.push("' only with 'boxed': true"));
+    }
+    if data.conditional {
+        return Some(Msg::new().push("conditional ").push(who).push(" arguments require 'boxed': true"));
+    }
+    None
+}
+
+/// QEMU's rule for `returns` ([`returns_ok`]) with its message,
+/// `command's 'returns' cannot take array type ['int']`. For an array,
+/// `t` and `fallback` describe the element type.
+pub const fn returns_check(
+    kind: Kind,
+    element_kind: Option<Kind>,
+    t: TypeFacts,
+    fallback: &str,
+    array: bool,
+) -> Option<Msg> {
+    if returns_ok(kind, element_kind) {
+        return None;
+    }
+    let m = Msg::new().push("command's 'returns' cannot take ");
+    let m = if array {
+        m.push("array type ['").push(if t.name.is_empty() { fallback } else { t.name }).push("']")
+    } else {
+        push_type(m, t, fallback)
+    };
+    Some(m.push(
+        "; add #[qapi(returns_exception)] to allow it (QEMU's pragma 'command-returns-exceptions')",
+    ))
 }

@@ -3,6 +3,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, Ident, Type};
 
@@ -69,8 +70,24 @@ pub struct Item<'a> {
     pub meta: MetaKind,
     /// QAPI name of the type (or the command/event name).
     pub name: String,
+    /// Where the name was written: `name = "..."`, `command = "..."`, or
+    /// the identifier.
+    pub name_span: Span,
+    /// The name was written explicitly (not taken from the identifier).
+    pub name_explicit: bool,
+    /// The name could not be read (already reported).
+    pub name_bad: bool,
+    /// `#[qapi(name_exception)]`.
+    pub name_exception: Option<Span>,
     pub features: Vec<FeatureAttr>,
     pub cfgs: Vec<Attribute>,
+    /// The item's own condition: `#[qapi(cond(...))]`, and `#[qapi::cond(...)]`
+    /// still to be expanded.
+    pub cond: Vec<TokenStream>,
+    /// The predicates of `#[qapi::cond(...)]` attributes written after
+    /// `#[derive(Qapi)]`: they make the item conditional only after the
+    /// derive has run, so the generated code carries them too.
+    pub wrap_cfgs: Vec<TokenStream>,
     pub doc: Option<String>,
     pub prefix: Option<String>,
     pub discriminator: Option<attr::Spanned<String>>,
@@ -85,9 +102,17 @@ fn option_inner(ty: &Type) -> Option<&Type> {
     if tp.qself.is_some() {
         return None;
     }
-    let segs: Vec<_> = tp.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segs: Vec<_> = tp
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     let is_option = matches!(
-        segs.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        segs.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
         ["Option"] | ["std", "option", "Option"] | ["core", "option", "Option"]
     );
     if !is_option {
@@ -103,9 +128,11 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 }
 
 impl<'a> Item<'a> {
-    pub fn from_ast(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Item<'a>> {
-        let c = attr::container(cx, &input.attrs);
-
+    pub fn from_ast(
+        cx: &mut Ctxt,
+        input: &'a DeriveInput,
+        c: &attr::ContainerAttrs,
+    ) -> Option<Item<'a>> {
         if !input.generics.params.is_empty() {
             cx.error_spanned(&input.generics, "QAPI types cannot have generic parameters");
         }
@@ -113,16 +140,14 @@ impl<'a> Item<'a> {
         // The meta-type: explicit, or inferred from the shape.
         let meta = match c.meta.as_ref().map(|m| m.value.clone()) {
             Some(m) => m,
-            None => match &input.data {
-                Data::Struct(s) if matches!(s.fields, Fields::Named(_) | Fields::Unit) => {
-                    MetaKind::Struct
-                }
-                Data::Enum(e) if e.variants.iter().all(|v| v.fields.is_empty()) => MetaKind::Enum,
-                _ => {
+            None => match inferred_meta(input) {
+                Some(m) => m,
+                None => {
                     cx.error(
                         input.ident.span(),
-                        "say which QAPI meta-type this is: #[qapi(struct)], #[qapi(enum)], \
-                         #[qapi(union, discriminator = \"...\")], #[qapi(alternate)], \
+                        "expression must have exactly one key 'enum', 'struct', 'union', 'alternate', \
+                         'command', 'event': say which QAPI meta-type this is with #[qapi(struct)], \
+                         #[qapi(enum)], #[qapi(union, discriminator = \"...\")], #[qapi(alternate)], \
                          #[qapi(simple_union)], #[qapi(branches(tag = ...))], \
                          #[qapi(command = \"...\")] or #[qapi(event = \"...\")]",
                     );
@@ -130,18 +155,30 @@ impl<'a> Item<'a> {
                 }
             },
         };
-        let meta_span = c.meta.as_ref().map(|m| m.span).unwrap_or_else(|| input.ident.span());
+        let meta_span = c
+            .meta
+            .as_ref()
+            .map(|m| m.span)
+            .unwrap_or_else(|| input.ident.span());
 
         let body = match (&meta, &input.data) {
-            (MetaKind::Enum | MetaKind::Alternate | MetaKind::SimpleUnion | MetaKind::Branches, Data::Enum(e)) => {
-                Body::Variants(e.variants.iter().map(|v| variant(cx, &meta, v)).collect())
-            }
+            (
+                MetaKind::Enum | MetaKind::Alternate | MetaKind::SimpleUnion | MetaKind::Branches,
+                Data::Enum(e),
+            ) => Body::Variants(e.variants.iter().map(|v| variant(cx, &meta, v)).collect()),
             (MetaKind::Struct | MetaKind::Union, Data::Struct(s)) => match &s.fields {
                 Fields::Named(_) | Fields::Unit => {
                     Body::Members(s.fields.iter().map(|f| member(cx, f)).collect())
                 }
-                Fields::Unnamed(_) => {
-                    cx.error(meta_span, format!("a QAPI {} needs named fields", meta.word()));
+                Fields::Unnamed(u) => {
+                    cx.error_spanned(
+                        u,
+                        format!(
+                            "'data' should be an object: the members of a QAPI {} are named fields \
+                             (a type name is not allowed here)",
+                            meta.word()
+                        ),
+                    );
                     return None;
                 }
             },
@@ -159,15 +196,34 @@ impl<'a> Item<'a> {
                 }
             },
             (m, Data::Struct(_)) => {
-                cx.error(meta_span, format!("`{}` applies to enums, not structs", m.word()));
+                let what = match m {
+                    MetaKind::Enum => "an enum's values ('data' must be an array)",
+                    _ => "its branches ('data' must be an object of branches)",
+                };
+                cx.error(
+                    meta_span,
+                    format!(
+                        "`{}` applies to enums, not structs: the variants are {what}",
+                        m.word()
+                    ),
+                );
                 return None;
             }
             (m, Data::Enum(_)) => {
-                cx.error(meta_span, format!("`{}` applies to structs, not enums", m.word()));
+                cx.error(
+                    meta_span,
+                    format!(
+                        "`{}` applies to structs, not enums: the named fields are the members ('data' must be an object)",
+                        m.word()
+                    ),
+                );
                 return None;
             }
             (_, Data::Union(u)) => {
-                cx.error(u.union_token.span, "Rust unions cannot be QAPI types; use an enum or a struct");
+                cx.error(
+                    u.union_token.span,
+                    "Rust unions cannot be QAPI types; use an enum or a struct",
+                );
                 return None;
             }
         };
@@ -178,7 +234,13 @@ impl<'a> Item<'a> {
                 cx.error(span, format!("`{key}` applies only to {what}"));
             }
         };
-        only(cx, c.prefix.as_ref().map(|p| p.span), "prefix", meta == MetaKind::Enum, "enums");
+        only(
+            cx,
+            c.prefix.as_ref().map(|p| p.span),
+            "prefix",
+            meta == MetaKind::Enum,
+            "enums",
+        );
         only(
             cx,
             c.discriminator.as_ref().map(|p| p.span),
@@ -186,13 +248,49 @@ impl<'a> Item<'a> {
             meta == MetaKind::Union,
             "unions",
         );
-        only(cx, c.returns.as_ref().map(|t| t.span()), "returns", is_command, "commands");
-        only(cx, c.success_response.as_ref().map(|b| b.span), "success_response", is_command, "commands");
+        only(
+            cx,
+            c.returns.as_ref().map(|t| t.span()),
+            "returns",
+            is_command,
+            "commands",
+        );
+        only(
+            cx,
+            c.success_response,
+            "success_response",
+            is_command,
+            "commands",
+        );
         only(cx, c.allow_oob, "allow_oob", is_command, "commands");
-        only(cx, c.allow_preconfig, "allow_preconfig", is_command, "commands");
+        only(
+            cx,
+            c.allow_preconfig,
+            "allow_preconfig",
+            is_command,
+            "commands",
+        );
         only(cx, c.coroutine, "coroutine", is_command, "commands");
-        only(cx, c.generate.as_ref().map(|b| b.span), "gen", is_command, "commands");
-        only(cx, c.returns_exception, "returns_exception", is_command, "commands");
+        only(cx, c.generate, "gen", is_command, "commands");
+        only(
+            cx,
+            c.returns_exception,
+            "returns_exception",
+            is_command,
+            "commands",
+        );
+        only(
+            cx,
+            c.name_exception,
+            "name_exception",
+            matches!(
+                meta,
+                MetaKind::Struct | MetaKind::Union | MetaKind::Enum | MetaKind::Command(_)
+            ),
+            "structs, unions and enums (QEMU's 'member-name-exceptions') and commands \
+             ('command-name-exceptions'); QEMU has no exception for alternate branches, \
+             event names or command and event arguments",
+        );
         only(
             cx,
             c.boxed,
@@ -200,46 +298,68 @@ impl<'a> Item<'a> {
             matches!(meta, MetaKind::Command(_) | MetaKind::Event(_)),
             "commands and events",
         );
-        if meta == MetaKind::Union && c.discriminator.is_none() {
-            cx.error(meta_span, "a union needs `discriminator = \"member\"`");
+        if meta == MetaKind::Union && c.discriminator.is_none() && !c.discriminator_bad {
+            cx.error(
+                meta_span,
+                "union misses key 'discriminator': add `discriminator = \"member\"`",
+            );
         }
         if meta == MetaKind::Branches && c.tag.is_none() {
-            cx.error(meta_span, "branches need their tag enum: `branches(tag = TagEnum)`");
-        }
-        if let Some(b) = &c.success_response {
-            if b.value {
-                cx.error(b.span, "flag 'success-response' may only use false value");
-            }
-        }
-        if let Some(b) = &c.generate {
-            if b.value {
-                cx.error(b.span, "flag 'gen' may only use false value");
-            }
+            cx.error(
+                meta_span,
+                "branches need their tag enum: `branches(tag = TagEnum)`",
+            );
         }
         if let (Some(oob), Some(_)) = (c.allow_oob, c.coroutine) {
             cx.error(oob, "flags 'allow-oob' and 'coroutine' are incompatible");
         }
-        if let (Some(span), Body::Members(_)) = (c.boxed, &body) {
-            cx.error(span, "'boxed': true requires 'data' of a named type: write a tuple struct with one field");
+        if let (Some(span), Body::Members(ms)) = (c.boxed, &body) {
+            if ms.is_empty() {
+                cx.error(
+                    span,
+                    "'boxed': true requires 'data': write a tuple struct with one field, the type",
+                );
+            } else {
+                cx.error(
+                    span,
+                    "'data' should be a type name: with 'boxed': true the arguments are one named type, \
+                     a tuple struct with one field",
+                );
+            }
         }
 
-        let name = match &meta {
-            MetaKind::Command(n) | MetaKind::Event(n) => n.clone(),
-            _ => c.name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| input.ident.to_string()),
+        let (name, name_span, name_explicit) = match (&meta, &c.name) {
+            (MetaKind::Command(n) | MetaKind::Event(n), _) => (n.clone(), meta_span, true),
+            (_, Some(n)) => (n.value.clone(), n.span, true),
+            (_, None) => (input.ident.unraw().to_string(), input.ident.span(), false),
         };
         if let (Some(n), MetaKind::Command(_) | MetaKind::Event(_)) = (&c.name, &meta) {
-            cx.error(n.span, "the QAPI name of a command or event is its `command = \"...\"`/`event = \"...\"`");
+            cx.error(
+                n.span,
+                "the QAPI name of a command or event is its `command = \"...\"`/`event = \"...\"`",
+            );
         }
+        if let Some(span) = c.name_bad {
+            match &meta {
+                MetaKind::Command(_) | MetaKind::Event(_) | MetaKind::Branches => {
+                    cx.error(span, "`name` takes a string")
+                }
+                MetaKind::SimpleUnion => cx.error(span, "'union' requires a string name"),
+                m => cx.error(span, format!("'{}' requires a string name", m.word())),
+            }
+        }
+        let name_bad = c.name_bad.is_some() || c.meta_name_bad;
+        let wrap_cfgs = attr::late_cfgs(&input.attrs);
 
         let krate = c.krate.clone().unwrap_or_else(|| syn::parse_quote!(::qapi));
         let command = CommandOpts {
             returns: c.returns.clone(),
             boxed: c.boxed.is_some(),
-            success_response: c.success_response.as_ref().is_none_or(|b| b.value),
+            success_response: c.success_response.is_none(),
             allow_oob: c.allow_oob.is_some(),
             allow_preconfig: c.allow_preconfig.is_some(),
             coroutine: c.coroutine.is_some(),
-            generate: c.generate.as_ref().is_none_or(|b| b.value),
+            generate: c.generate.is_none(),
             returns_exception: c.returns_exception.is_some(),
         };
 
@@ -249,12 +369,18 @@ impl<'a> Item<'a> {
             krate,
             meta,
             name,
-            features: c.features,
+            name_span,
+            name_explicit,
+            name_bad,
+            name_exception: c.name_exception,
+            features: c.features.clone(),
             cfgs: attr::cfgs(&input.attrs),
+            cond: c.cond.iter().chain(&wrap_cfgs).cloned().collect(),
+            wrap_cfgs,
             doc: attr::docs(&input.attrs),
-            prefix: c.prefix.map(|p| p.value),
-            discriminator: c.discriminator,
-            tag: c.tag,
+            prefix: c.prefix.as_ref().map(|p| p.value.clone()),
+            discriminator: c.discriminator.clone(),
+            tag: c.tag.clone(),
             command,
             body,
         };
@@ -280,7 +406,7 @@ impl<'a> Item<'a> {
     pub fn common(&self) -> TokenStream {
         let name = &self.name;
         let features = features(&self.features);
-        let cond = cond(&self.cfgs);
+        let cond = cond_of(&self.cfgs, &self.cond);
         let doc = doc(&self.doc);
         quote!(__q::common(#name, #features, #cond, #doc))
     }
@@ -325,7 +451,11 @@ fn variant<'a>(cx: &mut Ctxt, meta: &MetaKind, v: &'a syn::Variant) -> Variant<'
         (MetaKind::Enum, Some(t)) => cx.error_spanned(t, "enum values carry no data"),
         (MetaKind::Alternate | MetaKind::SimpleUnion, None) => cx.error_spanned(
             &v.ident,
-            format!("each {} branch holds one value: `{}(Type)`", meta.word(), v.ident),
+            format!(
+                "each {} branch holds one value: `{}(Type)`",
+                meta.word(),
+                v.ident
+            ),
         ),
         _ => {}
     }
@@ -384,14 +514,34 @@ pub fn doc(d: &Option<String>) -> TokenStream {
     }
 }
 
+/// The meta-type a derive on this item means when none is written: a
+/// struct with named fields (or none) is a struct, an enum of unit
+/// variants an enum.
+pub fn inferred_meta(input: &DeriveInput) -> Option<MetaKind> {
+    match &input.data {
+        Data::Struct(s) if matches!(s.fields, Fields::Named(_) | Fields::Unit) => {
+            Some(MetaKind::Struct)
+        }
+        Data::Enum(e) if e.variants.iter().all(|v| v.fields.is_empty()) => Some(MetaKind::Enum),
+        _ => None,
+    }
+}
+
 /// Tokens for the `Option<Cond>` recorded from `#[cfg]` attributes.
 pub fn cond(cfgs: &[Attribute]) -> TokenStream {
+    cond_of(cfgs, &[])
+}
+
+/// Tokens for the `Option<Cond>` of `#[cfg]` attributes and extra
+/// predicates.
+fn cond_of(cfgs: &[Attribute], extra: &[TokenStream]) -> TokenStream {
     let preds: Vec<TokenStream> = cfgs
         .iter()
         .filter_map(|a| match &a.meta {
             syn::Meta::List(l) => Some(cond_pred(&l.tokens)),
             _ => None,
         })
+        .chain(extra.iter().map(cond_pred))
         .collect();
     match preds.len() {
         0 => quote!(::core::option::Option::None),
@@ -399,7 +549,9 @@ pub fn cond(cfgs: &[Attribute]) -> TokenStream {
             let p = &preds[0];
             quote!(::core::option::Option::Some(#p))
         }
-        _ => quote!(::core::option::Option::Some(__q::Cond::All(::std::vec![#(#preds),*]))),
+        _ => quote!(::core::option::Option::Some(__q::Cond::All(
+            ::std::vec![#(#preds),*]
+        ))),
     }
 }
 
@@ -413,7 +565,10 @@ fn cond_pred(tokens: &TokenStream) -> TokenStream {
             quote!(__q::cond_name(#s))
         }
         Ok(syn::Meta::NameValue(nv)) if nv.path.is_ident("feature") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => {
                 let v = s.value();
                 quote!(__q::cond_name(#v))
             }
@@ -424,11 +579,16 @@ fn cond_pred(tokens: &TokenStream) -> TokenStream {
         },
         Ok(syn::Meta::List(l)) if ["all", "any", "not"].iter().any(|w| l.path.is_ident(w)) => {
             let parts: Vec<TokenStream> = l
-                .parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+                .parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                )
                 .map(|p| p.into_iter().map(|m| cond_pred(&quote!(#m))).collect())
                 .unwrap_or_default();
             if l.path.is_ident("not") {
-                let inner = parts.into_iter().next().unwrap_or_else(|| quote!(__q::cond_name("")));
+                let inner = parts
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| quote!(__q::cond_name("")));
                 quote!(__q::Cond::Not(::std::boxed::Box::new(#inner)))
             } else if l.path.is_ident("all") {
                 quote!(__q::Cond::All(::std::vec![#(#parts),*]))

@@ -17,6 +17,7 @@ mod names;
 mod symbol;
 
 use proc_macro::TokenStream;
+use quote::quote;
 use syn::{DeriveInput, parse_macro_input};
 
 /// Derives the QAPI impls for a struct, enum, union, alternate, command
@@ -29,14 +30,41 @@ pub fn derive_qapi(input: TokenStream) -> TokenStream {
 
 fn expand_derive(input: &DeriveInput) -> proc_macro2::TokenStream {
     let mut cx = attr::Ctxt::default();
-    let item = ast::Item::from_ast(&mut cx, input);
+    let attrs = attr::container(&mut cx, &input.attrs);
+    let item = ast::Item::from_ast(&mut cx, input, &attrs);
     match (item, cx.check()) {
         (Some(item), Ok(())) => expand::expand(&item),
         (_, Err(e)) => {
             let mut out = e.to_compile_error();
-            out.extend(fallback::stub(input));
+            if !cx.no_stub {
+                out.extend(fallback::stub(input, &attrs));
+            }
             out
         }
-        (None, Ok(())) => fallback::stub(input),
+        (None, Ok(())) => fallback::stub(input, &attrs),
     }
+}
+
+/// `#[qapi::cond(PRED)]`: `#[cfg(PRED)]` for a `#[derive(Qapi)]` item that
+/// the derive records as the item's QAPI `if` condition (rustc removes an
+/// item's own `#[cfg]` before any derive sees it).
+///
+/// ```ignore
+/// #[qapi::cond(CONFIG_BLOCK)]
+/// #[derive(Qapi)]
+/// #[qapi(command = "block-resize")]
+/// pub struct BlockResize { pub size: i64 }
+/// ```
+#[proc_macro_attribute]
+pub fn cond(args: TokenStream, item: TokenStream) -> TokenStream {
+    let pred = proc_macro2::TokenStream::from(args);
+    let mut input = parse_macro_input!(item as DeriveInput);
+    // Written before `#[derive(Qapi)]`, this runs first: hand the
+    // condition to the derive in its helper attribute, placed after the
+    // derive that declares it. Written after, the derive has run and
+    // already saw this attribute.
+    if input.attrs.iter().any(|a| a.path().is_ident("derive")) {
+        input.attrs.push(syn::parse_quote!(#[qapi(cond(#pred))]));
+    }
+    quote!(#[cfg(#pred)] #input).into()
 }

@@ -25,6 +25,8 @@ pub const ALLOW_PRECONFIG: &str = "allow_preconfig";
 pub const COROUTINE: &str = "coroutine";
 pub const GEN: &str = "gen";
 pub const RETURNS_EXCEPTION: &str = "returns_exception";
+pub const NAME_EXCEPTION: &str = "name_exception";
+pub const COND: &str = "cond";
 pub const BASE: &str = "base";
 
 pub const CONTAINER_KEYS: &[&str] = &[
@@ -49,6 +51,8 @@ pub const CONTAINER_KEYS: &[&str] = &[
     COROUTINE,
     GEN,
     RETURNS_EXCEPTION,
+    NAME_EXCEPTION,
+    COND,
 ];
 
 pub const FIELD_KEYS: &[&str] = &[NAME, FEATURE, BASE];

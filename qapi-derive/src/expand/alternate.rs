@@ -44,11 +44,32 @@ pub fn expand(item: &Item) -> TokenStream {
         quote!(#(#cfgs)* Self::#vi(__x) => __q::serde::Serialize::serialize(__x, __s),)
     });
     let serde = serde_impls(item, quote!(match self { #(#ser_arms)* }));
+    let facts = facts(item, quote!(Alternate), quote!(0));
+
+    // QEMU's alternate rules, one check per branch, on its type.
+    let entries = vs.iter().map(|v| {
+        let (bname, cfgs) = (&v.name, &v.cfgs);
+        let ty = unboxed(v.ty.expect("filtered"));
+        let fallback = fallback_name(ty);
+        quote_spanned! {ty.span()=>
+            #(#cfgs)* __q::AltBranch { name: #bname, facts: <#ty as __q::Qapi>::FACTS, fallback: #fallback }
+        }
+    });
+    let checks = vs.iter().map(|v| {
+        let (bname, cfgs) = (&v.name, &v.cfgs);
+        let ty = v.ty.expect("filtered");
+        let check = const_check(
+            ty.span(),
+            quote!(__q::alternate_branch(__QAPI_BRANCHES, #bname)),
+        );
+        quote!(#(#cfgs)* #check)
+    });
 
     quote! {
         #[automatically_derived]
         impl __q::Qapi for #ident {
             const KIND: __q::Kind = __q::Kind::Alternate;
+            #facts
             #describe
             fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 let __t = __v.json_type();
@@ -57,5 +78,7 @@ pub fn expand(item: &Item) -> TokenStream {
             }
         }
         #serde
+        const __QAPI_BRANCHES: &[__q::AltBranch] = &[#(#entries),*];
+        #(#checks)*
     }
 }

@@ -9,42 +9,61 @@ use crate::ast::Item;
 
 pub fn expand(item: &Item) -> TokenStream {
     let ident = item.ident;
-    let Some(tag) = &item.tag else { return TokenStream::new() };
+    let Some(tag) = &item.tag else {
+        return TokenStream::new();
+    };
     let vs = item.variants();
 
+    // `Tag::Variant`, spanned on the variant: a branch that is not a
+    // value of the tag enum is reported there.
+    let value = |vi: &syn::Ident| respan(quote!(#tag::#vi), vi.span());
     let tag_arms = vs.iter().map(|v| {
         let (vi, cfgs) = (v.ident, &v.cfgs);
-        let pat = if v.ty.is_some() { quote!(Self::#vi(..)) } else { quote!(Self::#vi) };
-        quote_spanned!(vi.span()=> #(#cfgs)* #pat => #tag::#vi,)
+        let pat = if v.ty.is_some() {
+            quote!(Self::#vi(..))
+        } else {
+            quote!(Self::#vi)
+        };
+        let value = value(vi);
+        quote_spanned!(vi.span()=> #(#cfgs)* #pat => #value,)
     });
     let decode_arms = vs.iter().map(|v| {
         let (vi, cfgs) = (v.ident, &v.cfgs);
+        let value = value(vi);
         match v.ty {
             Some(ty) => quote_spanned! {ty.span()=>
-                #(#cfgs)* #tag::#vi => Self::#vi(<#ty as __q::QapiObject>::decode_members(__o, __d)?),
+                #(#cfgs)* #value => Self::#vi(<#ty as __q::QapiObject>::decode_members(__o, __d)?),
             },
-            None => quote_spanned!(vi.span()=> #(#cfgs)* #tag::#vi => Self::#vi,),
+            None => quote_spanned!(vi.span()=> #(#cfgs)* #value => Self::#vi,),
         }
     });
-    let write_arms = vs.iter().filter(|v| v.ty.is_some()).map(|v| {
-        let (vi, cfgs) = (v.ident, &v.cfgs);
-        quote!(#(#cfgs)* Self::#vi(__x) => __q::QapiObject::serialize_members(__x, __m),)
+    let write_arms = vs.iter().filter_map(|v| {
+        let (vi, cfgs, ty) = (v.ident, &v.cfgs, v.ty?);
+        Some(quote_spanned!(ty.span()=> #(#cfgs)* Self::#vi(__x) => <#ty as __q::QapiObject>::serialize_members(__x, __m),))
     });
     let listed = vs.iter().filter(|v| v.ty.is_some()).map(|v| {
         let (vi, cfgs) = (v.ident, &v.cfgs);
         let describe = describe_of(v.ty.expect("filtered"));
         let cond = ast::cond(&v.cfgs);
         let doc = ast::doc(&v.doc);
+        let value = value(vi);
         quote! {
             #(#cfgs)*
-            __branches.push(__q::branch(__s, __q::QapiEnum::as_str(&#tag::#vi), #describe, #cond, #doc));
+            __branches.push(__q::branch(__s, __q::QapiEnum::as_str(&#value), #describe, #cond, #doc));
         }
+    });
+
+    let objects = vs.iter().filter_map(|v| {
+        let ty = unboxed(v.ty?);
+        let cfgs = &v.cfgs;
+        Some(quote_spanned!(ty.span()=> #(#cfgs)* <#ty as __q::Qapi>::OBJECT))
     });
 
     quote! {
         #[automatically_derived]
         impl __q::QapiBranches for #ident {
             type Tag = #tag;
+            const BRANCHES: &'static [&'static __q::ObjectFacts] = &[#(#objects),*];
             fn tag(&self) -> #tag {
                 match self { #(#tag_arms)* }
             }

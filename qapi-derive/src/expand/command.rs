@@ -18,7 +18,10 @@ fn args(item: &Item) -> Args {
     match &item.body {
         Body::Newtype(ty) => Args {
             decode: quote_spanned! {ty.span()=>
-                ::core::result::Result::Ok(Self(__d.whole_object::<#ty>(__q::Value::Object(__args))?))
+                let mut __obj = __d.object(__q::Value::Object(__args))?;
+                let __v = <#ty as __q::QapiObject>::decode_members(&mut __obj, __d)?;
+                __d.finish(__obj)?;
+                ::core::result::Result::Ok(Self(__v))
             },
             serialize: quote!(__q::serde::Serialize::serialize(&self.0, __s)),
             describe: {
@@ -78,40 +81,57 @@ pub fn expand_command(item: &Item) -> TokenStream {
     let ident = item.ident;
     let name = &item.name;
     let o = &item.command;
-    let Args { decode, serialize, describe } = args(item);
+    let Args {
+        decode,
+        serialize,
+        describe,
+    } = args(item);
     let (returns_ty, returns_meta) = match &o.returns {
-        Some(t) => (
-            quote!(#t),
-            {
-                let d = describe_of(t);
-                quote!(::core::option::Option::Some(#d(__s)))
-            },
-        ),
+        Some(t) => (quote!(#t), {
+            let d = describe_of(t);
+            quote!(::core::option::Option::Some(#d(__s)))
+        }),
         None => (quote!(__q::Empty), quote!(::core::option::Option::None)),
     };
     let returns_check = match (&o.returns, o.returns_exception) {
         (Some(t), false) => {
-            let msg = format!(
-                "command's 'returns' must be an object type or an array of object types; \
-                 add #[qapi(returns_exception)] to `{}` to allow others (QEMU's \
-                 'command-returns-exceptions' pragma)",
-                ident
-            );
-            quote_spanned! {t.span()=>
-                const _: () = ::core::assert!(
-                    __q::returns_ok(<#t as __q::Qapi>::KIND, <#t as __q::Qapi>::ELEMENT_KIND),
-                    #msg
-                );
-            }
+            let (described, array) = match vec_element(t) {
+                Some(e) => (unboxed(e), true),
+                None => (unboxed(t), false),
+            };
+            let fallback = fallback_name(described);
+            const_check(
+                t.span(),
+                quote_spanned! {t.span()=>
+                    __q::returns_check(
+                        <#t as __q::Qapi>::KIND,
+                        <#t as __q::Qapi>::ELEMENT_KIND,
+                        <#described as __q::Qapi>::FACTS,
+                        #fallback,
+                        #array,
+                    )
+                },
+            )
         }
         _ => TokenStream::new(),
     };
+    let args_check = args_check(item, "command");
     let common = item.common();
     let mask = ast::special_mask(&item.features);
-    let (sr, oob, pre, co, generate, boxed) =
-        (o.success_response, o.allow_oob, o.allow_preconfig, o.coroutine, o.generate, o.boxed);
+    let (sr, oob, pre, co, generate, boxed) = (
+        o.success_response,
+        o.allow_oob,
+        o.allow_preconfig,
+        o.coroutine,
+        o.generate,
+        o.boxed,
+    );
     let ser = serialize_impl(item, &serialize);
-    let ctor = if matches!(item.body, Body::Members(_)) { constructor(item) } else { TokenStream::new() };
+    let ctor = if matches!(item.body, Body::Members(_)) {
+        constructor(item)
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #[automatically_derived]
         impl __q::Command for #ident {
@@ -149,18 +169,28 @@ pub fn expand_command(item: &Item) -> TokenStream {
         #ser
         #ctor
         #returns_check
+        #args_check
     }
 }
 
 pub fn expand_event(item: &Item) -> TokenStream {
     let ident = item.ident;
     let name = &item.name;
-    let Args { decode, serialize, describe } = args(item);
+    let Args {
+        decode,
+        serialize,
+        describe,
+    } = args(item);
     let common = item.common();
     let mask = ast::special_mask(&item.features);
     let boxed = item.command.boxed;
     let ser = serialize_impl(item, &serialize);
-    let ctor = if matches!(item.body, Body::Members(_)) { constructor(item) } else { TokenStream::new() };
+    let ctor = if matches!(item.body, Body::Members(_)) {
+        constructor(item)
+    } else {
+        TokenStream::new()
+    };
+    let args_check = args_check(item, "event");
     quote! {
         #[automatically_derived]
         impl __q::Event for #ident {
@@ -180,5 +210,20 @@ pub fn expand_event(item: &Item) -> TokenStream {
         }
         #ser
         #ctor
+        #args_check
     }
+}
+
+/// A named `data` type: a union only with `boxed`, and so are
+/// conditional members.
+fn args_check(item: &Item, who: &str) -> TokenStream {
+    let Body::Newtype(ty) = &item.body else {
+        return TokenStream::new();
+    };
+    let boxed = item.command.boxed;
+    let inner = unboxed(ty);
+    const_check(
+        ty.span(),
+        quote_spanned!(ty.span()=> __q::args_check(#who, <#inner as __q::Qapi>::OBJECT, #boxed)),
+    )
 }

@@ -50,18 +50,32 @@ pub fn expand(item: &Item) -> TokenStream {
         });
         quote! {
             fn special_features(&self) -> u8 {
-                match self { #(#arms)* }
+                match *self { #(#arms)* }
             }
         }
     } else {
         TokenStream::new()
     };
     let serde = serde_impls(item, quote!(__s.serialize_str(__q::QapiEnum::as_str(self))));
+    // As an alternate branch an enum occupies string, and boolean or
+    // number when a value could be read as one.
+    let mut alternate = quote!(__q::json_types::STRING);
+    if vs.iter().any(|v| v.name == "on" || v.name == "off") {
+        alternate.extend(quote!(| __q::json_types::BOOLEAN));
+    }
+    if vs.iter().any(|v| {
+        v.name
+            .starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c))
+    }) {
+        alternate.extend(quote!(| __q::json_types::NUMBER));
+    }
+    let facts = facts(item, quote!(Enum), alternate);
 
     quote! {
         #[automatically_derived]
         impl __q::Qapi for #ident {
             const KIND: __q::Kind = __q::Kind::String;
+            #facts
             #describe
             fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 __q::decode_enum(__v, __d)
@@ -71,7 +85,7 @@ pub fn expand(item: &Item) -> TokenStream {
         impl __q::QapiEnum for #ident {
             const VALUES: &'static [Self] = &[#(#all),*];
             fn as_str(&self) -> &'static str {
-                match self { #(#to_str)* }
+                match *self { #(#to_str)* }
             }
             fn from_name(__n: &str) -> ::core::option::Option<Self> {
                 match __n { #(#from_str)* _ => ::core::option::Option::None }

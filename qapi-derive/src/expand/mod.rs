@@ -32,7 +32,9 @@ pub fn expand(item: &Item) -> TokenStream {
 /// as `__q`.
 pub fn wrap(item: &Item, body: TokenStream) -> TokenStream {
     let krate = &item.krate;
+    let cfgs = &item.wrap_cfgs;
     quote! {
+        #(#[cfg(#cfgs)])*
         #[doc(hidden)]
         #[allow(
             non_upper_case_globals,
@@ -182,7 +184,11 @@ pub fn constructor(item: &Item) -> TokenStream {
     });
     let fields = members.iter().map(|m| {
         let ident = m.ident;
-        if m.optional { quote!(#ident: ::core::option::Option::None) } else { quote!(#ident) }
+        if m.optional {
+            quote!(#ident: ::core::option::Option::None)
+        } else {
+            quote!(#ident)
+        }
     });
     let doc = format!(
         "Creates a `{}` from its mandatory members; optional members start absent (`None`).",
@@ -198,5 +204,80 @@ pub fn constructor(item: &Item) -> TokenStream {
                 Self { #(#fields),* }
             }
         }
+    }
+}
+
+/// `Box<T>` → `T` (the facts of a boxed type are those of the type).
+pub fn unboxed(ty: &syn::Type) -> &syn::Type {
+    generic_arg(ty, "Box").map_or(ty, unboxed)
+}
+
+/// Whether `ty` is the plain path `ident`.
+pub fn is_named(ty: &syn::Type, ident: &syn::Ident) -> bool {
+    matches!(ty, syn::Type::Path(tp) if tp.qself.is_none() && tp.path.is_ident(ident))
+}
+
+/// The same tokens, all spanned at `span` (so that an error about the
+/// whole lands there).
+pub fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut ng = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                ng.set_span(span);
+                tt = proc_macro2::TokenTree::Group(ng);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
+}
+
+/// `Vec<T>` → `T`.
+pub fn vec_element(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_arg(ty, "Vec")
+}
+
+fn generic_arg<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(tp) = ty else { return None };
+    let last = tp.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first() {
+        Some(syn::GenericArgument::Type(t)) if args.args.len() == 1 => Some(t),
+        _ => None,
+    }
+}
+
+/// The name messages use for a type whose facts carry none (built-in
+/// numbers): its QAPI name when it is a known Rust built-in, else its
+/// Rust spelling.
+pub fn fallback_name(ty: &syn::Type) -> String {
+    crate::names::builtin_of_rust(ty)
+        .map(str::to_owned)
+        .unwrap_or_else(|| quote!(#ty).to_string().replace(' ', ""))
+}
+
+/// A `const` evaluating `check` (an `Option<__q::Msg>`) and failing the
+/// build with the message, spanned on `span`.
+pub fn const_check(span: proc_macro2::Span, check: TokenStream) -> TokenStream {
+    quote_spanned! {span=>
+        const _: () = if let ::core::option::Option::Some(__m) = #check {
+            ::core::panic!("{}", __m.as_str())
+        };
+    }
+}
+
+/// `const FACTS` for the `Qapi` impl of a derived type.
+pub fn facts(item: &Item, meta: TokenStream, alternate: TokenStream) -> TokenStream {
+    let name = &item.name;
+    quote! {
+        const FACTS: __q::TypeFacts = __q::TypeFacts { meta: __q::Meta::#meta, name: #name, alternate: #alternate };
     }
 }

@@ -18,12 +18,14 @@ pub fn expand(item: &Item) -> TokenStream {
     // ---- decoding: members in declaration order; a union's branch last.
     let reads = members.iter().map(|m| {
         if m.base {
-            let local = local(m);
             let ty = m.ty;
+            let mut local = local(m);
+            local.set_span(ty.span());
             quote_spanned!(ty.span()=> let #local = <#ty as __q::QapiObject>::decode_members(__o, __d)?;)
         } else if is_disc(m) {
-            let local = local(m);
             let ty = m.ty;
+            let mut local = local(m);
+            local.set_span(ty.span());
             let name = &m.name;
             let mask = crate::ast::special_mask(&m.features);
             quote_spanned! {ty.span()=>
@@ -34,8 +36,9 @@ pub fn expand(item: &Item) -> TokenStream {
         }
     });
     let branch_read = members.iter().filter(|m| is_disc(m)).map(|m| {
-        let local = local(m);
         let ty = m.ty;
+        let mut local = local(m);
+        local.set_span(ty.span());
         quote_spanned!(ty.span()=> let #local = <#ty as __q::QapiBranches>::decode_branch(#local, __o, __d)?;)
     });
     let construct = construct(members);
@@ -43,28 +46,35 @@ pub fn expand(item: &Item) -> TokenStream {
     // ---- encoding
     let writes = members.iter().map(|m| {
         let ident = m.ident;
+        let ty = m.ty;
+        // `self.field` spanned on the type too, so that a type that does
+        // not fit is reported once, there.
+        let ident = respan(quote!(#ident), ty.span());
         if m.base {
-            quote!(__q::QapiObject::serialize_members(&self.#ident, __m)?;)
+            quote_spanned!(ty.span()=> <#ty as __q::QapiObject>::serialize_members(&self.#ident, __m)?;)
         } else if is_disc(m) {
             let name = &m.name;
-            quote! {
+            quote_spanned! {ty.span()=>
                 __q::serde::ser::SerializeMap::serialize_entry(
-                    __m, #name, &__q::QapiBranches::tag(&self.#ident))?;
+                    __m, #name, &<#ty as __q::QapiBranches>::tag(&self.#ident))?;
             }
         } else {
             write_member(m)
         }
     });
     let branch_write = members.iter().filter(|m| is_disc(m)).map(|m| {
-        let ident = m.ident;
-        quote!(__q::QapiBranches::serialize_branch(&self.#ident, __m)?;)
+        let (ident, ty) = (m.ident, m.ty);
+        let ident = respan(quote!(#ident), ty.span());
+        quote_spanned!(ty.span()=> <#ty as __q::QapiBranches>::serialize_branch(&self.#ident, __m)?;)
     });
 
     // ---- metadata
     let own = member_metadata(members.iter().filter(|m| !m.base), |m| {
         if is_disc(m) {
             let ty = m.ty;
-            Some(quote_spanned!(ty.span()=> <<#ty as __q::QapiBranches>::Tag as __q::Qapi>::describe))
+            Some(
+                quote_spanned!(ty.span()=> <<#ty as __q::QapiBranches>::Tag as __q::Qapi>::describe),
+            )
         } else {
             None
         }
@@ -107,12 +117,92 @@ pub fn expand(item: &Item) -> TokenStream {
     };
     let describe = describe_fn(item, definition);
     let serde = serde_impls(item, quote!(__q::serialize_object(self, __s)));
-    let ctor = if is_union { TokenStream::new() } else { constructor(item) };
+    let ctor = if is_union {
+        TokenStream::new()
+    } else {
+        constructor(item)
+    };
+
+    // ---- compile-time facts and the checks that span several types
+    let facts = facts(
+        item,
+        if is_union {
+            quote!(Union)
+        } else {
+            quote!(Struct)
+        },
+        quote!(__q::json_types::OBJECT),
+    );
+    let base = members.iter().find(|m| m.base);
+    let own: Vec<&Member> = members.iter().filter(|m| !m.base).collect();
+    let own_names = own.iter().map(|m| {
+        let (name, cfgs) = (&m.name, &m.cfgs);
+        quote!(#(#cfgs)* #name)
+    });
+    let own_conditional = own.iter().any(|m| !m.cfgs.is_empty());
+    let (base_facts, conditional) = match base {
+        Some(b) => {
+            let ty = unboxed(b.ty);
+            (
+                quote_spanned!(ty.span()=> ::core::option::Option::Some(<#ty as __q::Qapi>::OBJECT)),
+                quote_spanned!(ty.span()=> #own_conditional || <#ty as __q::Qapi>::OBJECT.conditional),
+            )
+        }
+        None => (
+            quote!(::core::option::Option::None),
+            quote!(#own_conditional),
+        ),
+    };
+    let branch_facts = members
+        .iter()
+        .find(|m| is_disc(m))
+        .map(|m| {
+            let ty = m.ty;
+            quote_spanned!(ty.span()=> <#ty as __q::QapiBranches>::BRANCHES)
+        })
+        .unwrap_or_else(|| quote!(&[]));
+    let name = &item.name;
+    let object = quote! {
+        const OBJECT: &'static __q::ObjectFacts = &__q::ObjectFacts {
+            name: #name,
+            union: #is_union,
+            base: #base_facts,
+            members: &[#(#own_names),*],
+            branches: #branch_facts,
+            conditional: #conditional,
+        };
+    };
+    let mut checks = TokenStream::new();
+    if let Some(b) = base {
+        let ty = unboxed(b.ty);
+        let fallback = fallback_name(ty);
+        checks.extend(const_check(
+            ty.span(),
+            quote_spanned!(ty.span()=> __q::base_is_struct(<#ty as __q::Qapi>::FACTS, #fallback)),
+        ));
+        for m in &own {
+            let (name, cfgs) = (&m.name, &m.cfgs);
+            let check = const_check(
+                m.name_span,
+                quote_spanned!(m.name_span=> __q::base_clash(#name, <#ident as __q::Qapi>::OBJECT.base.unwrap())),
+            );
+            checks.extend(quote!(#(#cfgs)* #check));
+        }
+    }
+    if let Some(m) = members.iter().find(|m| is_disc(m)) {
+        let ty = m.ty;
+        checks.extend(const_check(
+            ty.span(),
+            quote_spanned!(ty.span()=> __q::union_clash(<#ident as __q::Qapi>::OBJECT)),
+        ));
+    }
 
     quote! {
         #[automatically_derived]
         impl __q::Qapi for #ident {
             const KIND: __q::Kind = __q::Kind::Object;
+            #facts
+            #object
             #describe
             fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 __d.whole_object(__v)
@@ -135,5 +225,6 @@ pub fn expand(item: &Item) -> TokenStream {
         }
         #serde
         #ctor
+        #checks
     }
 }

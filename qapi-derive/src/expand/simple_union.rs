@@ -45,11 +45,22 @@ pub fn expand(item: &Item) -> TokenStream {
         }},
     );
     let serde = serde_impls(item, quote!(__q::serialize_object(self, __s)));
+    let facts = facts(item, quote!(Union), quote!(__q::json_types::OBJECT));
+    let name = &item.name;
 
     quote! {
         #[automatically_derived]
         impl __q::Qapi for #ident {
             const KIND: __q::Kind = __q::Kind::Object;
+            #facts
+            const OBJECT: &'static __q::ObjectFacts = &__q::ObjectFacts {
+                name: #name,
+                union: true,
+                base: ::core::option::Option::None,
+                members: &["type"],
+                branches: &[],
+                conditional: false,
+            };
             #describe
             fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 __d.whole_object(__v)

@@ -1,9 +1,8 @@
 use qapi::Qapi;
 
+// QEMU: expression must have exactly one key 'enum', 'struct', 'union', 'alternate', 'command', 'event'
 #[derive(Qapi)]
-#[qapi(struct, alternate)]
-struct S {
-    a: i64,
-}
+#[qapi(command = "foo", struct)]
+struct Bar {}
 
 fn main() {}

@@ -1,7 +1,7 @@
 use qapi::Qapi;
 
 #[derive(Qapi)]
-#[qapi(struct, name = "A", name = "B")]
+#[qapi(struct, name = "Abc", name = "Def")]
 struct S {
     a: i64,
 }

@@ -1,9 +1,8 @@
 use qapi::Qapi;
 
+// QEMU: feature 'deprecated' is not supported for types
 #[derive(Qapi)]
 #[qapi(struct, feature = "deprecated")]
-struct S {
-    a: i64,
-}
+struct Foo {}
 
 fn main() {}

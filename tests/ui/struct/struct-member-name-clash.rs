@@ -1,12 +1,13 @@
 use qapi::Qapi;
 
+// QEMU: member 'a_b' collides with member 'a-b'
+// `#[qapi(name_exception)]` is QEMU's pragma 'member-name-exceptions'.
 #[derive(Qapi)]
-#[qapi(struct)]
-struct S {
+#[qapi(struct, name_exception)]
+struct Oops {
+    a_b: String,
     #[qapi(name = "a_b")]
-    first: i64,
-    // `a-b` and `a_b` are the same name once `-` is mapped to `_`.
-    a_b: i64,
+    other: String,
 }
 
 fn main() {}

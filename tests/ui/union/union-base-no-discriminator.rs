@@ -1,5 +1,6 @@
 use qapi::Qapi;
 
+// QEMU: union misses key 'discriminator'
 #[derive(Qapi)]
 #[qapi(union)]
 struct U {

@@ -1,0 +1,11 @@
+use qapi::Qapi;
+
+// QEMU: branch 'two' can't be distinguished from 'one'
+#[derive(Qapi)]
+#[qapi(alternate)]
+enum Alt {
+    One(Vec<i64>),
+    Two(Vec<String>),
+}
+
+fn main() {}

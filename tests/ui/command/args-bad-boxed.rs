@@ -1,0 +1,8 @@
+use qapi::Qapi;
+
+// QEMU: flag 'boxed' may only use true value
+#[derive(Qapi)]
+#[qapi(command = "foo", boxed = false)]
+struct Foo {}
+
+fn main() {}

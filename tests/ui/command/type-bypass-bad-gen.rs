@@ -1,0 +1,8 @@
+use qapi::Qapi;
+
+// QEMU: flag 'gen' may only use false value
+#[derive(Qapi)]
+#[qapi(command = "foo", gen = "whatever")]
+struct Foo {}
+
+fn main() {}

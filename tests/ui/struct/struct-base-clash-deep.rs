@@ -1,0 +1,26 @@
+use qapi::Qapi;
+
+// QEMU: member 'name' collides with member 'name' of type 'Base'
+#[derive(Qapi)]
+#[qapi(struct)]
+struct Base {
+    name: String,
+}
+
+#[derive(Qapi)]
+#[qapi(struct)]
+struct Mid {
+    #[qapi(base)]
+    base: Base,
+    value: i64,
+}
+
+#[derive(Qapi)]
+#[qapi(struct)]
+struct Sub {
+    #[qapi(base)]
+    base: Mid,
+    name: Option<String>,
+}
+
+fn main() {}

@@ -1,0 +1,37 @@
+use qapi::Qapi;
+
+// QEMU: discriminator member 'enum1' of 'base' must not be conditional
+#[derive(Clone, Copy, PartialEq, Eq, Qapi)]
+#[qapi(enum)]
+enum TestEnum {
+    Value1,
+    Value2,
+}
+
+#[derive(Qapi)]
+#[qapi(struct)]
+struct TestTypeA {
+    string: String,
+}
+
+#[derive(Qapi)]
+#[qapi(struct)]
+struct TestTypeB {
+    integer: i64,
+}
+
+#[derive(Qapi)]
+#[qapi(branches(tag = TestEnum))]
+enum TestBranch {
+    Value1(TestTypeA),
+    Value2(TestTypeB),
+}
+
+#[derive(Qapi)]
+#[qapi(union, discriminator = "enum1")]
+struct TestUnion {
+    #[cfg(debug_assertions)]
+    enum1: TestBranch,
+}
+
+fn main() {}
