@@ -681,6 +681,30 @@ impl<'a> Gen<'a> {
         self.idents[name] != name
     }
 
+    /// `name_exception` when a member or value name breaks QEMU's case
+    /// rules (the derive checks them): what the pragma
+    /// `member-name-exceptions` allows, or what schemas before 6.0
+    /// allowed without one. `_` is allowed in enum values.
+    fn name_exception<'n>(
+        names: impl IntoIterator<Item = &'n str>,
+        underscore_ok: bool,
+    ) -> Option<String> {
+        names
+            .into_iter()
+            .any(|n| {
+                let n = if n.starts_with(|c: char| c.is_ascii_digit()) {
+                    format!("d{n}")
+                } else {
+                    n.to_owned()
+                };
+                crate::names::valid_name_stem(&n).is_some_and(|s| {
+                    s.chars()
+                        .any(|c| c.is_ascii_uppercase() || (c == '_' && !underscore_ok))
+                })
+            })
+            .then(|| "name_exception".to_owned())
+    }
+
     // ---- one definition
 
     fn definition(&self, out: &mut String, d: &'a Definition) {
@@ -691,6 +715,10 @@ impl<'a> Gen<'a> {
                 if let Some(p) = &e.prefix {
                     q.push(format!("prefix = {}", str_lit(p)));
                 }
+                q.extend(Self::name_exception(
+                    e.values.iter().map(|v| v.name.as_str()),
+                    true,
+                ));
                 self.item_head(
                     out,
                     &e.common,
@@ -715,7 +743,12 @@ impl<'a> Gen<'a> {
                     out,
                     &s.common,
                     "Debug, Clone, PartialEq",
-                    vec!["struct".to_owned()],
+                    std::iter::once("struct".to_owned())
+                        .chain(Self::name_exception(
+                            s.members.iter().map(|m| m.name.as_str()),
+                            false,
+                        ))
+                        .collect(),
                     self.name_attr_needed(d.name()),
                 );
                 let _ = writeln!(out, "pub struct {ident} {{");
@@ -776,6 +809,9 @@ impl<'a> Gen<'a> {
                 if !c.generate {
                     q.push("gen = false".to_owned());
                 }
+                if crate::names::valid_name_stem(&c.common.name).is_some_and(|s| s.contains('_')) {
+                    q.push("name_exception".to_owned());
+                }
                 self.item_head(out, &c.common, "Debug, Clone, PartialEq", q, false);
                 self.args(out, d.name(), ident, &c.args);
             }
@@ -835,10 +871,14 @@ impl<'a> Gen<'a> {
                 TypeRef::Named(n) => Some(n.as_str()),
                 TypeRef::Array(_) => None,
             });
-        let q = vec![
+        let mut q = vec![
             "union".to_owned(),
             format!("discriminator = {}", str_lit(&u.discriminator)),
         ];
+        q.extend(Self::name_exception(
+            members.iter().map(|m| m.name.as_str()),
+            false,
+        ));
         self.item_head(
             out,
             &u.common,

@@ -40,7 +40,7 @@ pub struct GuestAgentCommandInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct GuestAgentInfo {
     pub version: String,
     #[qapi(name = "supported_commands")]

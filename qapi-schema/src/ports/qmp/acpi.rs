@@ -6,7 +6,7 @@
 use super::*;
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct AcpiTableOptions {
     pub sig: Option<String>,
     pub rev: Option<u8>,
@@ -25,7 +25,7 @@ pub struct AcpiTableOptions {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::qapi::Qapi)]
-#[qapi(enum)]
+#[qapi(enum, name_exception)]
 pub enum ACPISlotType {
     #[qapi(name = "DIMM")]
     DIMM,

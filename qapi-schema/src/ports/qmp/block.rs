@@ -111,7 +111,7 @@ pub struct PrManagerStatusChanged {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "block_set_io_throttle", boxed, allow_preconfig)]
+#[qapi(command = "block_set_io_throttle", boxed, allow_preconfig, name_exception)]
 pub struct BlockSetIoThrottle(pub BlockIOThrottle);
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]

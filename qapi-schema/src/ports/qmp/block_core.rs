@@ -222,7 +222,7 @@ pub struct BlockdevCacheInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct BlockDeviceInfo {
     pub file: String,
     pub node_name: Option<String>,
@@ -323,7 +323,7 @@ pub struct BlockLatencyHistogramInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct BlockInfo {
     pub device: String,
     pub qdev: Option<String>,
@@ -349,7 +349,7 @@ pub struct BlockMeasureInfo {
 pub struct QueryBlock {}
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct BlockDeviceTimedStats {
     #[qapi(name = "interval_length")]
     pub interval_length: i64,
@@ -386,7 +386,7 @@ pub struct BlockDeviceTimedStats {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct BlockDeviceStats {
     #[qapi(name = "rd_bytes")]
     pub rd_bytes: i64,
@@ -644,7 +644,7 @@ pub enum BlockJobInfoBranch {
 pub struct QueryBlockJobs {}
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "block_resize", allow_preconfig, coroutine)]
+#[qapi(command = "block_resize", allow_preconfig, coroutine, name_exception)]
 pub struct BlockResize {
     pub device: Option<String>,
     pub node_name: Option<String>,
@@ -949,7 +949,7 @@ pub struct BlockdevMirror {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct BlockIOThrottle {
     #[qapi(feature = "deprecated")]
     pub device: Option<String>,
@@ -1592,7 +1592,7 @@ pub struct BlkdebugInjectErrorOptions {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct BlkdebugSetStateOptions {
     pub event: BlkdebugEvent,
     pub state: Option<i64>,
@@ -2209,7 +2209,7 @@ pub struct BlockdevCreateOptionsRbd {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::qapi::Qapi)]
-#[qapi(enum)]
+#[qapi(enum, name_exception)]
 pub enum BlockdevVmdkSubformat {
     #[qapi(name = "monolithicSparse")]
     MonolithicSparse,
@@ -2224,7 +2224,7 @@ pub enum BlockdevVmdkSubformat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::qapi::Qapi)]
-#[qapi(enum)]
+#[qapi(enum, name_exception)]
 pub enum BlockdevVmdkAdapterType {
     Ide,
     Buslogic,

@@ -6,7 +6,7 @@
 use super::*;
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "qmp_capabilities", allow_preconfig)]
+#[qapi(command = "qmp_capabilities", allow_preconfig, name_exception)]
 pub struct QmpCapabilities {
     pub enable: Option<Vec<QMPCapability>>,
 }

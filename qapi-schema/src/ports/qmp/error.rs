@@ -6,7 +6,7 @@
 use super::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::qapi::Qapi)]
-#[qapi(enum)]
+#[qapi(enum, name_exception)]
 pub enum QapiErrorClass {
     #[qapi(name = "GenericError")]
     GenericError,

@@ -160,7 +160,7 @@ pub struct TargetInfo {
 pub struct QueryTarget {}
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct UuidInfo {
     #[qapi(name = "UUID")]
     pub uuid: String,
@@ -181,15 +181,15 @@ pub struct GuidInfo {
 pub struct QueryVmGenerationId {}
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "system_reset")]
+#[qapi(command = "system_reset", name_exception)]
 pub struct SystemReset {}
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "system_powerdown")]
+#[qapi(command = "system_powerdown", name_exception)]
 pub struct SystemPowerdown {}
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "system_wakeup")]
+#[qapi(command = "system_wakeup", name_exception)]
 pub struct SystemWakeup {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::qapi::Qapi)]
@@ -275,7 +275,7 @@ pub struct CXLFMWProperties {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::qapi::Qapi)]
-#[qapi(enum)]
+#[qapi(enum, name_exception)]
 pub enum X86CPURegister32 {
     #[qapi(name = "EAX")]
     EAX,

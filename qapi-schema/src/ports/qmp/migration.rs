@@ -384,7 +384,7 @@ pub enum COLOExitReason {
 pub struct XColoLostHeartbeat {}
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "migrate_cancel")]
+#[qapi(command = "migrate_cancel", name_exception)]
 pub struct MigrateCancel {}
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]

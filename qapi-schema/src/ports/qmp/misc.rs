@@ -6,7 +6,7 @@
 use super::*;
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "add_client")]
+#[qapi(command = "add_client", name_exception)]
 pub struct AddClient {
     pub protocol: String,
     pub fdname: String,

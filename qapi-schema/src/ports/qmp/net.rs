@@ -6,18 +6,18 @@
 use super::*;
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "set_link")]
+#[qapi(command = "set_link", name_exception)]
 pub struct SetLink {
     pub name: String,
     pub up: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "netdev_add", boxed, allow_preconfig)]
+#[qapi(command = "netdev_add", boxed, allow_preconfig, name_exception)]
 pub struct NetdevAdd(pub Netdev);
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "netdev_del", allow_preconfig)]
+#[qapi(command = "netdev_del", allow_preconfig, name_exception)]
 pub struct NetdevDel {
     pub id: String,
 }
@@ -66,7 +66,7 @@ pub struct NetdevUserOptions {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct NetdevTapOptions {
     pub ifname: Option<String>,
     pub fd: Option<String>,

@@ -13,7 +13,7 @@ pub struct PciMemoryRange {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct PciMemoryRegion {
     pub bar: i64,
     pub r#type: String,
@@ -25,7 +25,7 @@ pub struct PciMemoryRegion {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct PciBusInfo {
     pub number: i64,
     pub secondary: i64,
@@ -62,7 +62,7 @@ pub struct PciDeviceId {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct PciDeviceInfo {
     pub bus: i64,
     pub slot: i64,

@@ -15,6 +15,7 @@ pub struct DeviceListProperties {
 #[qapi(
     command = "device_add",
     gen = false,
+    name_exception,
     feature = "json-cli",
     feature = "json-cli-hotplug"
 )]
@@ -25,7 +26,7 @@ pub struct DeviceAdd {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "device_del")]
+#[qapi(command = "device_del", name_exception)]
 pub struct DeviceDel {
     pub id: String,
 }

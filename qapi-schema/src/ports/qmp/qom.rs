@@ -69,7 +69,7 @@ pub struct CanHostSocketcanProperties {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct ColoCompareProperties {
     #[qapi(name = "primary_in")]
     pub primary_in: String,
@@ -148,7 +148,7 @@ pub struct FilterDumpProperties {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct FilterMirrorProperties {
     #[qapi(base)]
     pub base: NetfilterProperties,
@@ -158,7 +158,7 @@ pub struct FilterMirrorProperties {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct FilterRedirectorProperties {
     #[qapi(base)]
     pub base: NetfilterProperties,
@@ -169,7 +169,7 @@ pub struct FilterRedirectorProperties {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct FilterRewriterProperties {
     #[qapi(base)]
     pub base: NetfilterProperties,
@@ -191,7 +191,7 @@ pub struct InputBarrierProperties {
 
 #[cfg(CONFIG_LINUX)]
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct InputLinuxProperties {
     pub evdev: String,
     #[qapi(name = "grab_all")]

@@ -43,7 +43,7 @@ pub struct SetPasswordOptionsVnc {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "set_password", boxed)]
+#[qapi(command = "set_password", boxed, name_exception)]
 pub struct SetPassword(pub SetPasswordOptions);
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
@@ -68,7 +68,7 @@ pub struct ExpirePasswordOptionsVnc {
 }
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "expire_password", boxed)]
+#[qapi(command = "expire_password", boxed, name_exception)]
 pub struct ExpirePassword(pub ExpirePasswordOptions);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::qapi::Qapi)]
@@ -197,7 +197,7 @@ pub struct VncServerInfo {
 
 #[cfg(CONFIG_VNC)]
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(struct)]
+#[qapi(struct, name_exception)]
 pub struct VncClientInfo {
     #[qapi(base)]
     pub base: VncBasicInfo,
@@ -867,7 +867,7 @@ pub enum DisplayUpdateOptionsBranch {
 pub struct DisplayUpdate(pub DisplayUpdateOptions);
 
 #[derive(Debug, Clone, PartialEq, ::qapi::Qapi)]
-#[qapi(command = "client_migrate_info")]
+#[qapi(command = "client_migrate_info", name_exception)]
 pub struct ClientMigrateInfo {
     pub protocol: String,
     pub hostname: String,
