@@ -22,14 +22,22 @@
 //! * the monitor's character device (`query-chardev`,
 //!   `query-chardev-backends`, `chardev-remove`, `chardev-send-break`,
 //!   `ringbuf-*`);
-//! * what a daemon without jobs, exports, NBD server or dirty bitmaps
-//!   answers: empty lists and QSD's "not found" errors for job, export,
-//!   NBD, bitmap and resize commands;
+//! * what a daemon without block jobs, exports, NBD server or dirty
+//!   bitmaps answers: empty lists and QSD's "not found" errors for block
+//!   job, export, NBD, bitmap and resize commands;
+//! * `blockdev-create` jobs of the `file` driver (the file is created, as
+//!   QSD does) with QSD's `JOB_STATUS_CHANGE` events, `query-jobs`,
+//!   `job-dismiss` and QSD's state errors for the other job verbs;
 //! * `transaction` with no actions, `blockdev-create` for drivers that
 //!   cannot create images.
+//!
+//! A successful create job sends `waiting`, `pending` and `concluded`
+//! just after its reply, as QSD does, but a request already waiting on
+//! the connection is answered first (QSD runs the job's completion
+//! before reading on).
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use ::qapi_schema::ports::qmp::*;
 use ::qapi_schema::ports::qsd;
@@ -279,12 +287,20 @@ struct State {
     /// Insertions into and removals from `/objects`' property table, to
     /// replay its layout (QEMU lists children in hash-table order).
     object_history: Vec<(bool, String)>,
+    /// Jobs, newest first (QEMU's job list order).
+    jobs: Vec<Job>,
+}
+
+#[derive(Clone, Debug)]
+struct Job {
+    id: String,
+    status: JobStatus,
+    error: Option<String>,
 }
 
 /// The daemon.
 pub struct Qsd {
     monitor: Monitor,
-    #[allow(dead_code)]
     events: EventSender,
     state: Mutex<State>,
 }
@@ -743,6 +759,128 @@ impl Qsd {
         Err(not_modelled("qom-set of an existing property"))
     }
 
+    // ---- jobs
+
+    fn set_job_status(&self, id: &str, status: JobStatus) {
+        if let Some(j) = self.state().jobs.iter_mut().find(|j| j.id == id) {
+            j.status = status;
+        }
+        self.events.emit(&JobStatusChange {
+            id: id.to_owned(),
+            status,
+        });
+    }
+
+    fn query_jobs(&self) -> Vec<JobInfo> {
+        self.state()
+            .jobs
+            .iter()
+            .map(|j| JobInfo {
+                id: j.id.clone(),
+                r#type: JobType::Create,
+                status: j.status,
+                current_progress: i64::from(j.status == JobStatus::Concluded),
+                total_progress: 1,
+                error: j.error.clone(),
+            })
+            .collect()
+    }
+
+    /// A job verb: QEMU's state table for the jobs modelled here, which
+    /// are concluded once the client hears of them (only `dismiss`
+    /// is allowed then).
+    fn job_verb(&self, id: &str, verb: &str) -> Result<Empty> {
+        let mut st = self.state();
+        let Some(i) = st.jobs.iter().position(|j| j.id == id) else {
+            return Err(job_not_found());
+        };
+        let status = st.jobs[i].status;
+        let wrong_state = || {
+            use qapi::QapiEnum as _;
+            Error::generic(format!(
+                "Job '{id}' in state '{}' cannot accept command verb '{verb}'",
+                status.as_str()
+            ))
+        };
+        match (verb, status) {
+            // No job here is ever paused by the user.
+            ("resume", _) => Err(Error::generic("Can't resume a job that was not paused")),
+            ("dismiss", JobStatus::Concluded) => {
+                st.jobs.remove(i);
+                drop(st);
+                self.events.emit(&JobStatusChange {
+                    id: id.to_owned(),
+                    status: JobStatus::Null,
+                });
+                Ok(Empty)
+            }
+            ("dismiss", _) | (_, JobStatus::Concluded) => Err(wrong_state()),
+            _ => Err(not_modelled(format!("job-{verb} of a running job"))),
+        }
+    }
+
+    /// `blockdev-create`: a `create` job. For the `file` driver it
+    /// creates the file (as QSD does); the job's status changes are
+    /// QSD's: `created`, `running`, then `aborting` and `concluded` before
+    /// the reply when creation fails, or `waiting`, `pending`,
+    /// `concluded` after it.
+    async fn blockdev_create(self: Arc<Self>, a: BlockdevCreate) -> Result<Empty> {
+        let file = match a.options.driver {
+            BlockdevCreateOptionsBranch::NullCo | BlockdevCreateOptionsBranch::NullAio => {
+                return Err(Error::generic("Driver does not support blockdev-create"));
+            }
+            BlockdevCreateOptionsBranch::File(f) => f,
+            _ => return Err(not_modelled("blockdev-create for this driver")),
+        };
+        if file.preallocation == Some(PreallocMode::Metadata) {
+            return Err(not_modelled(
+                "blockdev-create with preallocation 'metadata'",
+            ));
+        }
+        let id = a.job_id;
+        {
+            let mut st = self.state();
+            if !id_wellformed(&id) {
+                return Err(Error::generic(format!("Invalid job ID '{id}'")));
+            }
+            if st.jobs.iter().any(|j| j.id == id) {
+                return Err(Error::generic(format!("Job ID '{id}' already in use")));
+            }
+            st.jobs.insert(
+                0,
+                Job {
+                    id: id.clone(),
+                    status: JobStatus::Created,
+                    error: None,
+                },
+            );
+        }
+        self.events.emit(&JobStatusChange {
+            id: id.clone(),
+            status: JobStatus::Created,
+        });
+        self.set_job_status(&id, JobStatus::Running);
+        match create_file(&file.filename, file.size.0) {
+            Err(e) => {
+                if let Some(j) = self.state().jobs.iter_mut().find(|j| j.id == id) {
+                    j.error = Some(e);
+                }
+                self.set_job_status(&id, JobStatus::Aborting);
+                self.set_job_status(&id, JobStatus::Concluded);
+            }
+            Ok(()) => {
+                let q = Arc::clone(&self);
+                tokio::spawn(async move {
+                    tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                    for s in [JobStatus::Waiting, JobStatus::Pending, JobStatus::Concluded] {
+                        q.set_job_status(&id, s);
+                    }
+                });
+            }
+        }
+        Ok(Empty)
+    }
+
     // ---- chardevs
 
     fn chardev_info(&self) -> Vec<ChardevInfo> {
@@ -884,6 +1022,29 @@ fn qom_list_types(implements: Option<&str>, with_abstract: bool) -> Result<Vec<O
     }
 }
 
+/// A C library error text (`strerror`), as QEMU prints it: Rust's
+/// text without its ` (os error N)` suffix.
+fn strerror(e: &std::io::Error) -> String {
+    let t = e.to_string();
+    match t.rfind(" (os error ") {
+        Some(i) => t[..i].to_owned(),
+        None => t,
+    }
+}
+
+/// `file`'s `bdrv_co_create`: open (creating) and resize.
+fn create_file(path: &str, size: u64) -> std::result::Result<(), String> {
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| format!("Could not create '{path}': {}", strerror(&e)))?;
+    f.set_len(size)
+        .map_err(|e| format!("Could not resize file: {}", strerror(&e)))
+}
+
 fn job_not_found() -> Error {
     Error::generic("Job not found")
 }
@@ -902,7 +1063,7 @@ pub fn registry(version: VersionInfo) -> Registry<Qsd> {
     r.command::<QueryBlockExports, _>(|_, _| Ok(Vec::new()));
     r.command::<QueryBlock, _>(|_, _| Ok(Vec::new()));
     r.command::<QueryBlockJobs, _>(|_, _| Ok(Vec::new()));
-    r.command::<QueryJobs, _>(|_, _| Ok(Vec::new()));
+    r.command::<QueryJobs, _>(|q, _| Ok(q.query_jobs()));
     r.command::<QueryNamedBlockNodes, _>(|q, _| Ok(q.named_block_nodes()));
     r.command::<QueryBlockstats, _>(|q, a| Ok(q.blockstats(a.query_nodes.unwrap_or(false))));
     r.command::<XDebugQueryBlockGraph, _>(|q, _| Ok(q.block_graph()));
@@ -951,12 +1112,7 @@ pub fn registry(version: VersionInfo) -> Registry<Qsd> {
             ))
         }
     });
-    r.command::<BlockdevCreate, _>(|_, a| match a.options.driver {
-        BlockdevCreateOptionsBranch::NullCo | BlockdevCreateOptionsBranch::NullAio => {
-            Err(Error::generic("Driver does not support blockdev-create"))
-        }
-        _ => Err(not_modelled("blockdev-create for this driver")),
-    });
+    r.command_async::<BlockdevCreate, _, _>(|q, a| q.blockdev_create(a));
 
     // Dirty bitmaps: none exist.
     r.command::<BlockDirtyBitmapAddCmd, _>(|q, a| {
@@ -972,13 +1128,13 @@ pub fn registry(version: VersionInfo) -> Registry<Qsd> {
     r.command::<BlockDirtyBitmapDisable, _>(|q, a| Err(q.bitmap_lookup(&a.0.node, &a.0.name)));
     r.command::<BlockDirtyBitmapMergeCmd, _>(|q, a| Err(q.bitmap_lookup(&a.0.node, &a.0.target)));
 
-    // Jobs: none exist.
-    r.command::<JobPause, _>(|_, _| Err(job_not_found()));
-    r.command::<JobResume, _>(|_, _| Err(job_not_found()));
-    r.command::<JobCancel, _>(|_, _| Err(job_not_found()));
-    r.command::<JobComplete, _>(|_, _| Err(job_not_found()));
-    r.command::<JobDismiss, _>(|_, _| Err(job_not_found()));
-    r.command::<JobFinalize, _>(|_, _| Err(job_not_found()));
+    // Jobs: create jobs (not block jobs).
+    r.command::<JobPause, _>(|q, a| q.job_verb(&a.id, "pause"));
+    r.command::<JobResume, _>(|q, a| q.job_verb(&a.id, "resume"));
+    r.command::<JobCancel, _>(|q, a| q.job_verb(&a.id, "cancel"));
+    r.command::<JobComplete, _>(|q, a| q.job_verb(&a.id, "complete"));
+    r.command::<JobDismiss, _>(|q, a| q.job_verb(&a.id, "dismiss"));
+    r.command::<JobFinalize, _>(|q, a| q.job_verb(&a.id, "finalize"));
     r.command::<BlockJobSetSpeed, _>(|_, a| Err(block_job_not_found(&a.device)));
     r.command::<BlockJobCancel, _>(|_, a| Err(block_job_not_found(&a.device)));
     r.command::<BlockJobPause, _>(|_, a| Err(block_job_not_found(&a.device)));
