@@ -23,6 +23,8 @@
 //! `#[qapi(name = "a_b")]`; `command-returns-exceptions` for
 //! `guest-get-time` and `guest-sync` is `returns_exception` on those
 //! commands.
+#![forbid(unsafe_code)]
+
 pub mod sub_module;
 pub mod sub_sub_module;
 
