@@ -16,6 +16,10 @@ use std::hint::black_box;
 #[allow(dead_code)]
 mod qsd_mini;
 
+#[path = "codec_shapes.rs"]
+#[allow(dead_code)]
+mod shapes;
+
 fn registry() -> Registry<()> {
     let mut r = Registry::<()>::new();
     r.command::<qsd_mini::BlockJobCancel, _>(|_, _| Ok(qapi::Empty));
@@ -38,8 +42,8 @@ fn bench(c: &mut Criterion) {
     session.negotiated = true;
     let mut out = Vec::new();
 
-    let small = br#"{"execute": "block-job-cancel", "arguments": {"device": "job0", "force": true}, "id": 7}"#;
-    let nested = br#"{"execute": "blockdev-add", "arguments": {"driver": "qcow2", "node-name": "disk0", "file": {"driver": "file", "filename": "/var/lib/images/disk0.qcow2", "aio": "native"}, "backing": null, "lazy-refcounts": true}, "id": 8}"#;
+    let small = shapes::SMALL;
+    let nested = shapes::NESTED;
     let bad = br#"{"execute": "block-job-cancel", "arguments": {"device": 5}, "id": 9}"#;
     round_trip(&r, &state, &mut session, small, &mut out);
     assert_eq!(out, br#"{"return": {}, "id": 7}"#);

@@ -275,3 +275,24 @@ fn malformed_json_gets_qemu_parser_texts() {
     let p: Point = qapi::from_str("{'x': 1, 'tags': []}").unwrap();
     assert_eq!(p.x, 1);
 }
+
+#[test]
+fn fast_and_qemu_parsers_agree_on_edge_numbers() {
+    #[derive(Debug, PartialEq, qapi::Qapi)]
+    #[qapi(struct)]
+    struct N {
+        i: i64,
+        d: Option<f64>,
+    }
+    // `-0` is the integer 0 for QEMU (a double for serde_json).
+    assert_eq!(qapi::from_str::<N>(r#"{"i": -0}"#).unwrap(), N { i: 0, d: None });
+    assert_eq!(
+        qapi::from_str::<N>(r#"{"i": -0.0}"#).unwrap_err().desc,
+        "Invalid parameter type for 'i', expected: integer"
+    );
+    // Out of f64 range: QEMU reads infinity.
+    assert_eq!(qapi::from_str::<N>(r#"{"i": 1, "d": 1e400}"#).unwrap().d, Some(f64::INFINITY));
+    // Deeper than serde_json's recursion limit, within QEMU's.
+    let deep = format!(r#"{{"i": 1, "d": 2, "x": {}1{}}}"#, "[".repeat(200), "]".repeat(200));
+    assert_eq!(qapi::from_str::<N>(&deep).unwrap_err().desc, "Parameter 'x' is unexpected");
+}

@@ -57,9 +57,32 @@ pub fn from_str<T: Qapi>(json: &str) -> Result<T> {
 }
 
 /// Like [`from_str`], for bytes.
+///
+/// Valid JSON takes a fast path (serde_json's parser builds the tree);
+/// anything it refuses is parsed again by QEMU's parser, which either
+/// accepts it (QEMU's extensions: single-quoted strings, nesting up to
+/// 1024, numbers out of `f64` range) or reports QEMU's exact error.
 pub fn from_slice<T: Qapi>(json: &[u8]) -> Result<T> {
-    let v = json::parse_one(json).map_err(|e| Error::generic(e.desc()))?;
+    let fast = if has_integer_negative_zero(json) {
+        None
+    } else {
+        serde_json::from_slice::<Value>(json).ok()
+    };
+    let v = match fast {
+        Some(v) => v,
+        None => json::parse_one(json).map_err(|e| Error::generic(e.desc()))?,
+    };
     from_value(v)
+}
+
+/// Whether the text may hold the integer `-0`, which QEMU reads as the
+/// integer 0 and serde_json as the double -0.0 (the only valid JSON the
+/// two read differently). False positives (inside strings) only cost the
+/// slow path.
+fn has_integer_negative_zero(b: &[u8]) -> bool {
+    b.windows(2).enumerate().any(|(i, w)| {
+        w == b"-0" && !matches!(b.get(i + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9'))
+    })
 }
 
 /// Describes `T` and everything it uses as a schema.
