@@ -108,6 +108,23 @@ fn nesting_up_to_qemus_limit_and_beyond() {
             )),
             format!(r#"{{"return": {back}, "id": "deep"}}"#)
         );
+        // The same through an asynchronous handler (its future, which
+        // drops the arguments and encodes the result, runs on the
+        // connection's task).
+        assert_eq!(
+            c.cmd(&format!(
+                r#"{{"execute":"x-echo-async","arguments":{{"value":{deep}}},"id":"deep"}}"#
+            )),
+            format!(r#"{{"return": {back}, "id": "deep"}}"#)
+        );
+        // And out of band.
+        let mut o = srv.negotiated(true);
+        assert_eq!(
+            o.cmd(&format!(
+                r#"{{"exec-oob":"x-echo","arguments":{{"value":{deep}}},"id":"oob"}}"#
+            )),
+            format!(r#"{{"return": {back}, "id": "oob"}}"#)
+        );
         // One level more: QEMU's error, then every leftover token is a
         // message of its own (1024 `]` and the final `}`), REFERENCE 4.4.
         c.send(&format!(

@@ -35,6 +35,13 @@ pub struct XEcho {
     pub value: serde_json::Value,
 }
 
+/// `x-echo` with an asynchronous handler.
+#[derive(Debug, Qapi)]
+#[qapi(command = "x-echo-async", returns = serde_json::Value, returns_exception)]
+pub struct XEchoAsync {
+    pub value: serde_json::Value,
+}
+
 /// An asynchronous OOB handler that takes `ms` (counted while it runs).
 #[derive(Debug, Qapi)]
 #[qapi(command = "x-oob-hold", allow_oob)]
@@ -88,6 +95,10 @@ pub struct Concurrency {
 pub fn registry(conc: &Arc<Concurrency>) -> Registry<TestState> {
     let mut r = server_util::registry();
     r.command::<XEcho, _>(|_, c| Ok(c.value));
+    r.command_async::<XEchoAsync, _, _>(|_, c| async move {
+        server_util::sleep_ms(1).await;
+        Ok(c.value)
+    });
     r.command::<XBig, _>(|_, c| Ok("b".repeat(c.size as usize)));
     let cc = Arc::clone(conc);
     r.command_async::<XOobHold, _, _>(move |_, c| {
