@@ -460,7 +460,7 @@ fn a_panicking_quit_hook_closes_only_its_connection() {
         c.send(r#"{"execute":"quit","id":"bye"}"#);
         assert_eq!(
             c.until_closed(),
-            [format!("{{\"return\": {{}}, \"id\": \"bye\"}}\r\n")]
+            ["{\"return\": {}, \"id\": \"bye\"}\r\n".to_owned()]
         );
         srv.assert_responsive();
         by.finish();
