@@ -514,6 +514,37 @@ fn unix_sockets_are_never_visible_to_others() {
     );
 }
 
+/// A path too long for the private directory next to it: bound in
+/// place if the directory lets nobody else in, refused otherwise.
+#[test]
+fn long_socket_paths() {
+    let dir = TempDir::new("long");
+    let deep = |mode: u32| {
+        let d = dir.0.join(format!(
+            "{mode:o}-{}",
+            "d".repeat(70 - dir.0.as_os_str().len().min(60))
+        ));
+        std::fs::create_dir(&d).unwrap();
+        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(mode)).unwrap();
+        let path = d.join("s".repeat(102 - d.as_os_str().len()));
+        assert_eq!(path.as_os_str().len(), 103);
+        path
+    };
+    let private = deep(0o700);
+    let l = bind_unix(&private).unwrap();
+    let mode = std::fs::metadata(&private).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    std::os::unix::net::UnixStream::connect(&private).unwrap();
+    drop(l);
+    let open = deep(0o755);
+    let e = bind_unix(&open).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput, "{e}");
+    assert!(!open.exists());
+    // Short enough: the private directory is used wherever it is.
+    let short = dir.0.join("ok.sock");
+    drop(bind_unix(&short).unwrap());
+}
+
 #[test]
 fn the_blocking_server_stops_on_a_bind_unix_listener() {
     let dir = TempDir::new("wake");

@@ -202,9 +202,13 @@ impl<S: Send + Sync + 'static> Server<S> {
 /// leaves, so the socket is bound inside a fresh private directory (mode
 /// 0700) next to `path`, made 0600 there, and then linked (or renamed)
 /// into place; the directory is removed. Nobody else can connect in
-/// between. The temporary path is about 16 bytes longer than `path`,
-/// which must leave room for it within the 107 bytes a unix socket path
-/// may have. (The listener's `local_addr` reports that temporary path.)
+/// between. (The listener's `local_addr` reports that temporary path.)
+///
+/// The temporary path is 9 bytes longer than `path`. When that exceeds
+/// the 107 bytes a unix socket path may have, the socket is bound at
+/// `path` directly if the directory it is in lets nobody else through
+/// (no search permission for group and others), and otherwise the call
+/// fails with `InvalidInput`.
 #[cfg(unix)]
 pub fn bind_unix(path: impl AsRef<Path>) -> io::Result<std::os::unix::net::UnixListener> {
     use std::os::unix::fs::{DirBuilderExt, FileTypeExt, PermissionsExt};
@@ -231,11 +235,33 @@ pub fn bind_unix(path: impl AsRef<Path>) -> io::Result<std::os::unix::net::UnixL
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if parent.as_os_str().len() + PRIVATE_DIR_LEN + 2 + name.len() > SOCKET_PATH_MAX {
+        let mode = std::fs::metadata(parent)?.permissions().mode();
+        if mode & 0o011 != 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "{} is too long to bind the socket privately first (at most {} bytes \
+                     in a directory others can enter)",
+                    path.display(),
+                    SOCKET_PATH_MAX - PRIVATE_DIR_LEN - 1
+                ),
+            ));
+        }
+        // Nobody else gets through the directory: binding in place is
+        // just as private.
+        let listener = std::os::unix::net::UnixListener::bind(path)?;
+        if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+            let _ = std::fs::remove_file(path);
+            return Err(e);
+        }
+        return Ok(listener);
+    }
     // The private directory: a name nobody else uses, created 0700 (the
     // umask can only take permissions away).
     let mut attempt = 0u32;
     let dir = loop {
-        let dir = parent.join(format!(".qapi-{:08x}", private_suffix(attempt)));
+        let dir = parent.join(format!(".q{:06x}", private_suffix(attempt) & 0xFF_FFFF));
         match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
             Ok(()) => break PrivateDir(dir),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 16 => attempt += 1,
@@ -264,6 +290,15 @@ pub fn bind_unix(path: impl AsRef<Path>) -> io::Result<std::os::unix::net::UnixL
     drop(dir);
     Ok(listener)
 }
+
+/// The longest path a unix socket may be bound to (`sun_path` less its
+/// terminating NUL).
+#[cfg(unix)]
+const SOCKET_PATH_MAX: usize = 107;
+
+/// Length of the private directory's name, `.qXXXXXX`.
+#[cfg(unix)]
+const PRIVATE_DIR_LEN: usize = 8;
 
 #[cfg(unix)]
 fn in_use(path: &Path) -> io::Error {
@@ -299,15 +334,15 @@ impl Drop for PrivateDir {
 }
 
 /// The path clients use for a listener [`bind_unix`] made, given the
-/// path it was bound to (`dir/.qapi-XXXXXXXX/name` → `dir/name`); any
+/// path it was bound to (`dir/.qXXXXXX/name` → `dir/name`); any
 /// other path as it is.
 #[cfg(unix)]
 pub(crate) fn public_path(bound: &Path) -> PathBuf {
     let private = bound.parent().filter(|d| {
         d.file_name()
             .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_prefix(".qapi-"))
-            .is_some_and(|hex| hex.len() == 8 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|n| n.strip_prefix(".q"))
+            .is_some_and(|hex| hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
     });
     match (private.and_then(Path::parent), bound.file_name()) {
         (Some(dir), Some(name)) if !bound.exists() => dir.join(name),
@@ -318,7 +353,7 @@ pub(crate) fn public_path(bound: &Path) -> PathBuf {
 /// Refuses TCP addresses that are not loopback unless the configuration
 /// allows them.
 pub(crate) fn check_tcp_addr(addr: &std::net::SocketAddr, config: &ServerConfig) -> io::Result<()> {
-    if config.non_loopback || addr.ip().is_loopback() {
+    if config.non_loopback || addr.ip().to_canonical().is_loopback() {
         return Ok(());
     }
     Err(io::Error::new(
