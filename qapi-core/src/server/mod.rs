@@ -1,4 +1,4 @@
-//! QMP and guest-agent servers on top of [`Registry::dispatch`].
+//! QMP and guest-agent servers on top of [`Registry::dispatch`](crate::Registry::dispatch).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -19,7 +19,7 @@
 //!
 //! * **QMP**: it sends the greeting `{"QMP": {"version": …,
 //!   "capabilities": ["oob"]}}` (`oob` only if [`ServerConfig::offer_oob`]),
-//!   then answers requests as [`Registry::dispatch`] does, starting in
+//!   then answers requests as [`Registry::dispatch`](crate::Registry::dispatch) does, starting in
 //!   capabilities negotiation mode. Lines end in CRLF.
 //! * **Guest agent** ([`ServerConfig::guest_agent`]): no greeting, no
 //!   negotiation, `exec-oob` is an unexpected member, lines end in `\n`,
@@ -30,7 +30,7 @@
 //!   (`JSON parse error, stray '…'`, e.g. for a 0xFF byte) discards the
 //!   partial request and the reader resynchronises; parse errors are
 //!   answered without `id`; the connection survives bad input. The JSON
-//!   [`Limits`](crate::json::Limits) bound what one request may buffer.
+//!   [`Limits`] bound what one request may buffer.
 //! * **Flow control as QEMU's monitor**: without OOB the connection
 //!   handles one request at a time and reads nothing more until it is
 //!   answered. With OOB negotiated it keeps reading while fewer than
