@@ -296,3 +296,13 @@ fn fast_and_qemu_parsers_agree_on_edge_numbers() {
     let deep = format!(r#"{{"i": 1, "d": 2, "x": {}1{}}}"#, "[".repeat(200), "]".repeat(200));
     assert_eq!(qapi::from_str::<N>(&deep).unwrap_err().desc, "Parameter 'x' is unexpected");
 }
+
+#[test]
+fn doubles_parse_correctly_rounded() {
+    // Found by the property tests: the fast path must round like QEMU's
+    // strtod-based parser.
+    for x in [2.359141827015376e184, 1.105200295718411e19, 7.268792842228352e143, 0.1, 5e-324] {
+        let text = serde_json::to_string(&x).unwrap();
+        assert_eq!(qapi::from_str::<f64>(&text).unwrap().to_bits(), x.to_bits(), "{text}");
+    }
+}
