@@ -293,19 +293,78 @@ impl From<serde_json::Value> for Value {
 impl From<Value> for serde_json::Value {
     /// Doubles that are not finite have no JSON form in `serde_json`
     /// and become `null`.
+    ///
+    /// Converts with an explicit stack rather than recursion, so that
+    /// values as deep as QEMU's reader allows (1024 levels) convert on
+    /// any thread's stack.
     fn from(v: Value) -> serde_json::Value {
-        match v {
-            Value::Null => serde_json::Value::Null,
-            Value::Bool(b) => serde_json::Value::Bool(b),
-            Value::Int(i) => serde_json::Value::from(i),
-            Value::UInt(u) => serde_json::Value::from(u),
-            Value::Double(d) => serde_json::Number::from_f64(d)
-                .map(serde_json::Value::Number)
-                .unwrap_or(serde_json::Value::Null),
-            Value::String(s) => serde_json::Value::String(s),
-            Value::Array(a) => serde_json::Value::Array(a.into_iter().map(Into::into).collect()),
-            Value::Object(m) => {
-                serde_json::Value::Object(m.into_iter().map(|(k, v)| (k, v.into())).collect())
+        enum Frame {
+            Array(std::vec::IntoIter<Value>, Vec<serde_json::Value>),
+            Object(
+                std::vec::IntoIter<(String, Value)>,
+                serde_json::Map<String, serde_json::Value>,
+                Option<String>,
+            ),
+        }
+        fn leaf(v: Value) -> serde_json::Value {
+            match v {
+                Value::Null => serde_json::Value::Null,
+                Value::Bool(b) => serde_json::Value::Bool(b),
+                Value::Int(i) => serde_json::Value::from(i),
+                Value::UInt(u) => serde_json::Value::from(u),
+                Value::Double(d) => serde_json::Number::from_f64(d)
+                    .map(serde_json::Value::Number)
+                    .unwrap_or(serde_json::Value::Null),
+                Value::String(s) => serde_json::Value::String(s),
+                Value::Array(_) | Value::Object(_) => unreachable!("containers are framed"),
+            }
+        }
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut next = Some(v);
+        loop {
+            let mut done = None;
+            match next.take() {
+                Some(Value::Array(a)) => {
+                    let n = a.len();
+                    stack.push(Frame::Array(a.into_iter(), Vec::with_capacity(n)));
+                }
+                Some(Value::Object(m)) => {
+                    stack.push(Frame::Object(m.into_iter(), serde_json::Map::new(), None));
+                }
+                Some(other) => done = Some(leaf(other)),
+                None => {}
+            }
+            // Hand the finished value to its parent; find the next child.
+            loop {
+                let Some(top) = stack.last_mut() else {
+                    return done.unwrap_or(serde_json::Value::Null);
+                };
+                let child = match top {
+                    Frame::Array(items, out) => {
+                        if let Some(d) = done.take() {
+                            out.push(d);
+                        }
+                        items.next()
+                    }
+                    Frame::Object(members, out, key) => {
+                        if let (Some(d), Some(k)) = (done.take(), key.take()) {
+                            out.insert(k, d);
+                        }
+                        members.next().map(|(k, child)| {
+                            *key = Some(k);
+                            child
+                        })
+                    }
+                };
+                if child.is_some() {
+                    next = child;
+                    break;
+                }
+                done = Some(match stack.pop() {
+                    Some(Frame::Array(_, out)) => serde_json::Value::Array(out),
+                    Some(Frame::Object(_, out, _)) => serde_json::Value::Object(out),
+                    None => unreachable!("a frame was on the stack"),
+                });
             }
         }
     }
