@@ -186,44 +186,49 @@ fn an_event_flood_and_a_client_that_never_reads() {
     }
 }
 
-/// A client sends 400 small requests, each for a 256 KiB reply (100 MiB
-/// in all), and never reads: the connection stops reading and running
-/// requests once about `output_buffer` (1 MiB) waits, so memory stays
-/// near that, and the others are served meanwhile.
+/// A client asks for replies and never reads them: 400 small requests
+/// for a 256 KiB reply each (100 MiB; without and with OOB negotiated),
+/// or 4000 `exec-oob` echoes of 8 KiB (32 MiB). The connection stops
+/// reading and running requests once about `output_buffer` (1 MiB)
+/// waits, so memory stays near that, and the others are served
+/// meanwhile; once the client reads, every reply comes, in order.
 #[test]
 fn replies_a_client_never_reads() {
-    let Some(v) = variant("replies_a_client_never_reads", 4) else {
+    let Some(v) = variant("replies_a_client_never_reads", 6) else {
         return;
     };
-    let (driver, transport) = [SETUPS[0], SETUPS[1]][v / 2];
-    let oob = v % 2 == 1;
-    {
-        {
-            let srv = Srv::start(driver, transport, ServerConfig::qmp());
-            let mut deaf = srv.negotiated(oob);
-            let mut batch = String::new();
-            for i in 0..400 {
-                batch.push_str(&format!(
-                    r#"{{"execute":"x-big","arguments":{{"size":262144}},"id":{i}}}"#
-                ));
-            }
-            let watch = MemWatch::start();
-            deaf.send(&batch);
-            std::thread::sleep(Duration::from_millis(400));
-            srv.assert_responsive();
-            let growth = watch.growth();
-            eprintln!(
-                "unread replies {driver:?}/{transport:?} oob={oob}: peak growth {:.1} MiB",
-                mib(growth)
-            );
-            assert!(growth < 16 * MIB, "memory grew by {:.1} MiB", mib(growth));
-            // Reading now, every reply comes, in order.
-            for i in 0..400 {
-                let l = deaf.line();
-                assert!(l.ends_with(&format!(r#""id": {i}}}"#)), "{i}");
-            }
-        }
+    let (driver, transport) = [SETUPS[0], SETUPS[1]][v / 3];
+    let mode = ["in-band", "in-band, OOB on", "exec-oob"][v % 3];
+    let srv = Srv::start(driver, transport, ServerConfig::qmp());
+    let mut deaf = srv.negotiated(v % 3 != 0);
+    let n = if v % 3 == 2 { 4000 } else { 400 };
+    // Sized at once: no freed buffers for the server to reuse unseen.
+    let mut batch = String::with_capacity(n * 8300);
+    let pad = "p".repeat(8192);
+    for i in 0..n {
+        batch.push_str(&if v % 3 == 2 {
+            format!(r#"{{"exec-oob":"x-echo","arguments":{{"value":"{pad}"}},"id":{i}}}"#)
+        } else {
+            format!(r#"{{"execute":"x-big","arguments":{{"size":262144}},"id":{i}}}"#)
+        });
     }
+    let watch = MemWatch::start();
+    // The writes block once the server stops reading.
+    let mut w = deaf.sock.try_clone();
+    let writer = std::thread::spawn(move || w.write_all(batch.as_bytes()).unwrap());
+    std::thread::sleep(Duration::from_millis(400));
+    srv.assert_responsive();
+    let growth = watch.growth();
+    eprintln!(
+        "unread replies {driver:?}/{transport:?} {mode}: peak growth {:.1} MiB",
+        mib(growth)
+    );
+    assert!(growth < 16 * MIB, "memory grew by {:.1} MiB", mib(growth));
+    for i in 0..n {
+        let l = deaf.line();
+        assert!(l.ends_with(&format!(r#""id": {i}}}"#)), "{i}");
+    }
+    writer.join().unwrap();
 }
 
 /// The largest requests QEMU's limits let through, and what they cost:
