@@ -15,29 +15,29 @@ fn child(name: &str) -> (bool, String) {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("1 passed") || !out.status.success(), "the child ran no test:\n{stdout}");
+    assert!(
+        stdout.contains("1 passed") || !out.status.success(),
+        "the child ran no test:\n{stdout}"
+    );
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
 
-/// `impl From<qapi::Value> for serde_json::Value` (qapi-core/src/value.rs)
-/// recurses once per level, through `collect` and iterator adapters: in a
-/// debug build some 2 KiB of stack per level, so an `any` member nested
-/// 1000 levels deep (QEMU's limit is 1024, the JSON reader accepts it)
-/// overflows the 2 MiB stack of a spawned thread or a tokio worker and
-/// aborts the whole process. Decoding `any` as `serde_json::Value` goes
-/// through it (`builtins.rs`, `impl Qapi for serde_json::Value`).
+/// Found: `impl From<qapi::Value> for serde_json::Value`
+/// (qapi-core/src/value.rs) recursed once per level, through `collect`
+/// and iterator adapters: in a debug build some 2 KiB of stack per level,
+/// so an `any` member nested 1000 levels deep (QEMU's limit is 1024, the
+/// JSON reader accepts it) overflowed the 2 MiB stack of a spawned
+/// thread or a tokio worker and aborted the whole process. Decoding
+/// `any` as `serde_json::Value` goes through it (`builtins.rs`). Fixed
+/// in 9c444af (the conversion is iterative); kept as a regression test.
 ///
-/// The servers dispatch requests nested more than 64 levels deep on a
-/// thread with a 64 MiB stack (server/proto.rs, `on_stack`), so a client
-/// can no longer crash them this way; `Registry::dispatch`, `from_str`
-/// and the client decoding replies on ordinary threads still can. Fix:
-/// convert iteratively (an explicit stack), as `proto::measure` walks
-/// values. Workaround: declare `any` members as `qapi::Value`.
+/// The servers also dispatch requests nested more than 64 levels deep on
+/// a thread with a 64 MiB stack (server/proto.rs, `on_stack`), for the
+/// other recursive paths (typed decoding, handlers).
 #[test]
-
 fn deep_any_to_serde_json_on_a_2_mib_stack() {
     if std::env::var_os("QAPI_FINDING_CHILD").is_some() {
         let depth = 1000;
