@@ -117,6 +117,18 @@ fn nesting_up_to_qemus_limit_and_beyond() {
             )),
             format!(r#"{{"return": {back}, "id": "deep"}}"#)
         );
+        // A recursive type 1020 levels deep (decoding it recurses).
+        let tree = format!(
+            "{}{{\"v\":1}}{}",
+            r#"{"v":1,"next":"#.repeat(1019),
+            "}".repeat(1019)
+        );
+        assert_eq!(
+            c.cmd(&format!(
+                r#"{{"execute":"x-tree","arguments":{{"node":{tree}}},"id":"tree"}}"#
+            )),
+            r#"{"return": 1020, "id": "tree"}"#
+        );
         // And out of band.
         let mut o = srv.negotiated(true);
         assert_eq!(

@@ -42,6 +42,21 @@ pub struct XEchoAsync {
     pub value: serde_json::Value,
 }
 
+/// A recursive type, as QEMU's `BlockdevRef` inside `BlockdevOptions`.
+#[derive(Debug, Qapi)]
+#[qapi(struct)]
+pub struct TreeNode {
+    pub v: i64,
+    pub next: Option<Box<TreeNode>>,
+}
+
+/// Returns how deep its argument is.
+#[derive(Debug, Qapi)]
+#[qapi(command = "x-tree", returns = i64, returns_exception)]
+pub struct XTree {
+    pub node: TreeNode,
+}
+
 /// An asynchronous OOB handler that takes `ms` (counted while it runs).
 #[derive(Debug, Qapi)]
 #[qapi(command = "x-oob-hold", allow_oob)]
@@ -98,6 +113,14 @@ pub fn registry(conc: &Arc<Concurrency>) -> Registry<TestState> {
     r.command_async::<XEchoAsync, _, _>(|_, c| async move {
         server_util::sleep_ms(1).await;
         Ok(c.value)
+    });
+    r.command::<XTree, _>(|_, c| {
+        let (mut depth, mut node) = (1, &c.node);
+        while let Some(next) = &node.next {
+            depth += 1;
+            node = next;
+        }
+        Ok(depth)
     });
     r.command::<XBig, _>(|_, c| Ok("b".repeat(c.size as usize)));
     let cc = Arc::clone(conc);
