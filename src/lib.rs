@@ -2,4 +2,4 @@
 #![forbid(unsafe_code)]
 
 pub use qapi_core::*;
-pub use qapi_derive::Qapi;
+pub use qapi_derive::{Qapi, cond};
