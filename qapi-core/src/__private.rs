@@ -257,6 +257,28 @@ pub const fn base_clash(member: &str, base: &'static ObjectFacts) -> Option<Msg>
     }
 }
 
+/// The rules of a struct's base: a struct ([`base_is_struct`]) whose
+/// members do not clash with the struct's own members (`own`; the first
+/// clash in member order, [`base_clash`]).
+pub const fn base_check(
+    facts: TypeFacts,
+    fallback: &str,
+    own: &[&str],
+    base: &'static ObjectFacts,
+) -> Option<Msg> {
+    if let Some(m) = base_is_struct(facts, fallback) {
+        return Some(m);
+    }
+    let mut i = 0;
+    while i < own.len() {
+        if let Some(m) = base_clash(own[i], base) {
+            return Some(m);
+        }
+        i += 1;
+    }
+    None
+}
+
 /// A struct's base must be a struct, not a union (QEMU's `'base'
 /// requires a struct type, union type 'U' isn't`). Types that are not
 /// objects at all fail the `QapiObject` bound instead.

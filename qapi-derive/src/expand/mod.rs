@@ -41,6 +41,7 @@ pub fn wrap(item: &Item, body: TokenStream) -> TokenStream {
             unused_attributes,
             unused_qualifications,
             unreachable_patterns,
+            unreachable_code,
             clippy::all
         )]
         const _: () = {

@@ -176,18 +176,23 @@ pub fn expand(item: &Item) -> TokenStream {
     if let Some(b) = base {
         let ty = unboxed(b.ty);
         let fallback = fallback_name(ty);
+        // One check for the base and all own members (a check per
+        // member costs compile time): the message names the member.
+        let own_names = own.iter().map(|m| {
+            let (name, cfgs) = (&m.name, &m.cfgs);
+            quote!(#(#cfgs)* #name)
+        });
         checks.extend(const_check(
             ty.span(),
-            quote_spanned!(ty.span()=> __q::base_is_struct(<#ty as __q::Qapi>::FACTS, #fallback)),
+            quote_spanned! {ty.span()=>
+                __q::base_check(
+                    <#ty as __q::Qapi>::FACTS,
+                    #fallback,
+                    &[#(#own_names),*],
+                    <#ty as __q::Qapi>::OBJECT,
+                )
+            },
         ));
-        for m in &own {
-            let (name, cfgs) = (&m.name, &m.cfgs);
-            let check = const_check(
-                m.name_span,
-                quote_spanned!(m.name_span=> __q::base_clash(#name, <#ident as __q::Qapi>::OBJECT.base.unwrap())),
-            );
-            checks.extend(quote!(#(#cfgs)* #check));
-        }
     }
     if let Some(m) = members.iter().find(|m| is_disc(m)) {
         let ty = m.ty;
