@@ -92,6 +92,11 @@ fn schema_corpus() {
     replay("schema", targets::schema, BUDGET);
 }
 
+#[test]
+fn session_corpus() {
+    replay("session", targets::session, BUDGET);
+}
+
 /// Every decode seed names an entry of the decoder table (the seeds are
 /// `<entry>\n<JSON>`), so that seeds keep meaning what they were made for.
 #[test]
@@ -104,6 +109,22 @@ fn decode_seeds_name_table_entries() {
         assert!(
             table.iter().any(|(n, _)| *n == name),
             "{}: no decoder entry {name:?}",
+            p.display()
+        );
+    }
+}
+
+/// Every session seed names a server configuration (`<config>\n<bytes>`).
+#[test]
+fn session_seeds_name_configs() {
+    let configs = targets::session_configs();
+    for p in files(&root().join("fuzz/corpus/session")) {
+        let data = std::fs::read(&p).expect("read seed");
+        let name = data.split(|&b| b == b'\n').next().unwrap_or_default();
+        let name = String::from_utf8_lossy(name);
+        assert!(
+            configs.iter().any(|(n, _)| *n == name),
+            "{}: no configuration {name:?}",
             p.display()
         );
     }

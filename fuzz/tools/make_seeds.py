@@ -15,7 +15,9 @@ Sources (run from anywhere; paths are relative to the repository):
 
 Seeds of the `decode` target are `<entry>\\n<JSON>`, where `<entry>` is
 a name in the table of fuzz/src/targets.rs (`qsd::BlockdevAdd`,
-`ks::UserDefFlatUnion`, `example::Shape`, ...).
+`ks::UserDefFlatUnion`, `example::Shape`, ...); seeds of the `session`
+target are `<config>\\n<client bytes>` (`qmp`, `qmp-pretty`, `ga`, ...):
+each transcript section's input, and each transcript's whole input.
 
 Only standard Python 3. Existing seed files are replaced; files the
 fuzzer added (40-hex names) are left alone.
@@ -80,13 +82,22 @@ def split_outside_strings(text):
 
 
 def transcript_inputs(path):
-    """The bytes of each `-->` line."""
+    """The bytes of each `-->` line, as (section header, bytes); sections
+    are separated by `=====` lines."""
+    header = ""
+    expect_header = False
     for line in read(path).split("\n"):
+        if line.startswith("====="):
+            expect_header = True
+            continue
+        if expect_header and line.startswith("### "):
+            header = line
+            expect_header = False
         if not line.startswith("--> "):
             continue
         body = line[4:]
         if body.startswith("b'") or body.startswith('b"'):
-            yield ast.literal_eval(body)
+            yield header, ast.literal_eval(body)
             continue
         m = re.match(r"<(\d+) bytes: (.*)>$", body)
         if m:
@@ -102,9 +113,9 @@ def transcript_inputs(path):
             else:
                 continue  # 2 MiB / 64 MiB limit probes: too big for seeds
             assert len(data) == size, (body, len(data))
-            yield data
+            yield header, data
             continue
-        yield split_outside_strings(body)
+        yield header, split_outside_strings(body)
 
 
 # ---------------------------------------------------------------------
@@ -256,19 +267,35 @@ def main():
             if entry and isinstance(args, dict):
                 dec.add(prefix, entry.encode() + b"\n" + dumps(args).encode())
 
-    # Transcripts: each request, and each transcript's whole input.
+    # Transcripts: each request, each transcript's whole input, and (for
+    # the session target) each session's input.
+    session = Corpus("session")
     for f in sorted(os.listdir(live)):
         if "transcripts" not in f:
             continue
         tag = f.split("-transcripts")[0] + "-transcript"
         whole = b""
-        for data in transcript_inputs(os.path.join(live, f)):
+        sessions = {}
+        for header, data in transcript_inputs(os.path.join(live, f)):
             # The mini QSD port only matches QSD's commands.
             add_request(tag, data, ("qsd",) if tag.startswith("qsd") else ())
             if len(data) < 4096:
                 whole += data
+            sessions.setdefault(header, b"")
+            sessions[header] += data
         stream.add(tag + "-all", whole, tag + "-all")
         disp.add(tag + "-all", whole, tag + "-all")
+        for header, data in sessions.items():
+            if tag.startswith("qga"):
+                config = b"ga"
+            elif "pretty" in header:
+                config = b"qmp-pretty"
+            else:
+                config = b"qmp"
+            if len(data) <= 8192:
+                session.add(tag, config + b"\n" + data)
+        for config in (b"qmp", b"qmp-no-oob", b"qmp-small-limits") if not tag.startswith("qga") else (b"ga",):
+            session.add(tag + "-all-" + config.decode(), config + b"\n" + whole, tag + "-all-" + config.decode())
 
     # Literals of the existing tests.
     tests = {
@@ -315,7 +342,7 @@ def main():
             with open(os.path.join(inc, f), "rb") as fh:
                 schema.add("qemu", fh.read(), "qemu-include-" + f)
 
-    for c in (stream, disp, dec, schema):
+    for c in (stream, disp, dec, schema, session):
         print("%-12s %4d seeds" % (os.path.basename(c.dir), len(c.seen)))
 
 
