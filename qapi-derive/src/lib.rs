@@ -22,6 +22,13 @@ use syn::{DeriveInput, parse_macro_input};
 
 /// Derives the QAPI impls for a struct, enum, union, alternate, command
 /// or event. See the `qapi` crate documentation for the attributes.
+///
+/// A definition that breaks one of QEMU's schema rules does not compile;
+/// the error says what QEMU's generator would say (`DIAGNOSTICS.md` in
+/// this crate lists them). QEMU's exceptions are attributes:
+/// `#[qapi(returns_exception)]` (pragma `command-returns-exceptions`) and
+/// `#[qapi(name_exception)]` (`member-name-exceptions` on a struct, union
+/// or enum, `command-name-exceptions` on a command).
 #[proc_macro_derive(Qapi, attributes(qapi))]
 pub fn derive_qapi(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
