@@ -8,7 +8,8 @@
 # directory, built with a fresh target directory ("clean": dependencies
 # included), then rebuilt after `cargo clean -p <the crate>` ("crate
 # only": the port itself; for qapi-qmp this includes its build script's
-# code generation). Prints seconds (wall clock) and ratios ours/theirs.
+# code generation). Prints seconds, wall clock and CPU (user + system,
+# all processes), and the ratios ours/theirs.
 #
 # usage: scripts/compile-time.sh            # both profiles
 #        PROFILES=dev scripts/compile-time.sh
@@ -97,35 +98,38 @@ echo 'pub use qapi_qmp;' >"$THEIRS/src/lib.rs"
 (cd "$THEIRS" && cargo fetch --quiet)
 (cd "$OURS" && cargo fetch --quiet)
 
-seconds() {
-    local start end
-    start=$(date +%s.%N)
-    "$@"
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc
+# timed COMMAND...: prints "wall cpu" seconds (cpu: user + system of the
+# whole process tree, which a busy machine disturbs less than wall time).
+timed() {
+    local f
+    f=$(mktemp "$WORK/time.XXXXXX")
+    /usr/bin/time -o "$f" -f '%e %U %S' "$@"
+    awk '{ printf "%.1f %.1f\n", $1, $2 + $3 }' "$f"
 }
 
-# build DIR PROFILE CRATE -> "clean crate_only"
+# build DIR PROFILE CRATE -> "clean_wall clean_cpu only_wall only_cpu"
 build() {
     local dir=$1 profile=$2 crate=$3
     local target=$WORK/target-$(basename "$dir")-$profile
     rm -rf "$target"
     local args=(build --quiet --lib --profile "$profile" --manifest-path "$dir/Cargo.toml" "${JOBS_ARG[@]}")
     local clean only
-    clean=$(CARGO_TARGET_DIR=$target seconds nice -n 19 cargo "${args[@]}")
+    clean=$(CARGO_TARGET_DIR=$target timed nice -n 19 cargo "${args[@]}")
     CARGO_TARGET_DIR=$target cargo clean --quiet -p "$crate" --profile "$profile" --manifest-path "$dir/Cargo.toml"
-    only=$(CARGO_TARGET_DIR=$target seconds nice -n 19 cargo "${args[@]}")
+    only=$(CARGO_TARGET_DIR=$target timed nice -n 19 cargo "${args[@]}")
     rm -rf "$target"
     echo "$clean $only"
 }
 
-printf '%-8s %-22s %10s %12s\n' profile crate clean_s crate_only_s
+ratio() { echo "$1 / $2" | bc -l; }
+
+printf '%-8s %-18s %12s %12s %12s %12s\n' profile crate clean_wall clean_cpu only_wall only_cpu
 for profile in $PROFILES; do
-    read -r o_clean o_only < <(build "$OURS" "$profile" qmp-port)
-    printf '%-8s %-22s %10.1f %12.1f\n' "$profile" "qapi QMP port" "$o_clean" "$o_only"
-    read -r t_clean t_only < <(build "$THEIRS" "$profile" qapi-qmp)
-    printf '%-8s %-22s %10.1f %12.1f\n' "$profile" "qapi-qmp 0.15" "$t_clean" "$t_only"
-    printf '%-8s %-22s %10.2f %12.2f\n' "$profile" "ratio ours/theirs" \
-        "$(echo "$o_clean / $t_clean" | bc -l)" "$(echo "$o_only / $t_only" | bc -l)"
+    read -r ocw occ oow ooc < <(build "$OURS" "$profile" qmp-port)
+    printf '%-8s %-18s %12.1f %12.1f %12.1f %12.1f\n' "$profile" "qapi QMP port" "$ocw" "$occ" "$oow" "$ooc"
+    read -r tcw tcc tow toc < <(build "$THEIRS" "$profile" qapi-qmp)
+    printf '%-8s %-18s %12.1f %12.1f %12.1f %12.1f\n' "$profile" "qapi-qmp 0.15" "$tcw" "$tcc" "$tow" "$toc"
+    printf '%-8s %-18s %12.2f %12.2f %12.2f %12.2f\n' "$profile" "ratio ours/theirs" \
+        "$(ratio "$ocw" "$tcw")" "$(ratio "$occ" "$tcc")" "$(ratio "$oow" "$tow")" "$(ratio "$ooc" "$toc")"
 done
 echo "(load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs)"
