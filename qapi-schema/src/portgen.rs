@@ -15,7 +15,8 @@
 //! * `qmp/mod.rs`: the modules QSD does not include, and the QMP entry
 //!   points, are gated by `#[cfg(feature = "qemu-qmp")]` (so that the
 //!   `qemu-qsd` feature alone compiles QSD's modules only);
-//! * every port gets `register` and `registry` (see [`register_fn`]);
+//! * every port gets `register` and `registry` (every command and event
+//!   in QEMU's order, for a server);
 //! * `cfg-names.txt` lists every condition name of the three schemas
 //!   (read by the build script).
 //!
