@@ -72,7 +72,9 @@ include!(concat!(env!("OUT_DIR"), "/ports_cfg.rs"));
 /// The QMP schema: every module of `qapi/qapi-schema.json`.
 #[cfg(any(feature = "qemu-qmp", feature = "qemu-qsd"))]
 #[rustfmt::skip]
-#[allow(missing_docs)]
+// A module whose definitions are all compiled out leaves its `pub use`
+// unused (e.g. `ebpf` with `QAPI_QEMU_CFG=none`).
+#[allow(missing_docs, unused_imports)]
 pub mod qmp;
 
 /// The storage daemon's schema (types in [`qmp`]).
@@ -83,6 +85,7 @@ pub mod qsd;
 /// The guest agent's schema.
 #[cfg(feature = "qemu-qga")]
 #[rustfmt::skip]
+#[allow(unused_imports)]
 pub mod qga;
 
 /// Every condition name of the three schemas, sorted.
