@@ -1,7 +1,7 @@
 //! The qsd-mock example (`examples/qsd-mock/`) against qemu-storage-daemon
 //! 10.0.2.
 //!
-//! `tests/data/qsd_mock/session.in` is a 316-request QMP session (the
+//! `tests/data/qsd_mock/session.in` is a 335-request QMP session (the
 //! envelope, JSON-parser and argument-validation cases of the live QSD
 //! transcripts, then block nodes, QOM objects, chardev, job, export and
 //! bitmap commands), `session.out` what the real daemon wrote for it on

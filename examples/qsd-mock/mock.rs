@@ -16,9 +16,10 @@
 //!   `blockdev-del`, `query-named-block-nodes`, `query-blockstats`,
 //!   `x-debug-query-block-graph`, `block-set-write-threshold`;
 //! * QOM: `/objects` with `iothread` and `secret` objects (`object-add`
-//!   with their property checks, `object-del`), `qom-list` and `qom-get`
-//!   on the whole tree (`/`, `/objects`, `/chardevs`, `/backend`,
-//!   partial paths), children listed in QEMU's hash-table order;
+//!   with their property checks, `object-del`), `qom-list`, `qom-get` and
+//!   `qom-set` (iothread properties) on the whole tree (`/`, `/objects`,
+//!   `/chardevs`, `/backend`, partial paths), children listed in QEMU's
+//!   hash-table order, `qom-list-types` and `qom-list-properties`;
 //! * the monitor's character device (`query-chardev`,
 //!   `query-chardev-backends`, `chardev-remove`, `chardev-send-break`,
 //!   `ringbuf-*`);
@@ -743,9 +744,9 @@ impl Qsd {
         Ok(Empty)
     }
 
-    fn qom_set(&self, path: &str, property: &str) -> Result<Empty> {
+    fn qom_set(&self, path: &str, property: &str, value: &Value) -> Result<Empty> {
         let q = self.resolve(path)?;
-        let st = self.state();
+        let mut st = self.state();
         let ty = self.qom_type(&st, &q);
         let known = match &q {
             Qom::Object(id) => st.objects[id].get(property).is_some(),
@@ -756,7 +757,76 @@ impl Qsd {
                 "Property '{ty}.{property}' not found"
             )));
         }
-        Err(not_modelled("qom-set of an existing property"))
+        if property == "type" {
+            return Err(Error::generic(format!(
+                "Property '{ty}.type' is not writable"
+            )));
+        }
+        let Qom::Object(id) = &q else {
+            return Err(not_modelled("qom-set of a child property"));
+        };
+        let Some(Object::Iothread {
+            poll_max_ns,
+            poll_grow,
+            poll_shrink,
+            aio_max_batch,
+            thread_pool_min,
+            thread_pool_max,
+        }) = st.objects.get_mut(id)
+        else {
+            return Err(not_modelled("qom-set of a secret's property"));
+        };
+        // QEMU's int64 property setter, then the range check; the value
+        // is kept even when applying it fails (thread pool bounds).
+        let Value::Int(v) = *value else {
+            return Err(Error::generic(format!(
+                "Invalid parameter type for '{property}', expected: integer"
+            )));
+        };
+        if v < 0 {
+            return Err(Error::generic(format!(
+                "{property} value must be in range [0, {}]",
+                i64::MAX
+            )));
+        }
+        let slot = match property {
+            "poll-max-ns" => poll_max_ns,
+            "poll-grow" => poll_grow,
+            "poll-shrink" => poll_shrink,
+            "aio-max-batch" => aio_max_batch,
+            "thread-pool-min" => thread_pool_min,
+            _ => thread_pool_max,
+        };
+        *slot = v;
+        let (min, max) = (*thread_pool_min, *thread_pool_max);
+        if property.starts_with("thread-pool-")
+            && (min > max || max <= 0 || min > i64::from(i32::MAX) || max > i64::from(i32::MAX))
+        {
+            return Err(Error::generic("bad thread-pool-min/thread-pool-max values"));
+        }
+        Ok(Empty)
+    }
+
+    /// `block-export-add`: QEMU's checks up to the export driver; there
+    /// is no NBD server, and the other export types are not modelled.
+    fn block_export_add(&self, e: BlockExportOptions) -> Result<Empty> {
+        if !id_wellformed(&e.id) {
+            return Err(Error::generic("Invalid block export id"));
+        }
+        if !self.has_node(&e.node_name) {
+            return Err(Self::cannot_find(None, Some(&e.node_name)));
+        }
+        if let Some(io) = &e.iothread {
+            let is_iothread = matches!(self.state().objects.get(io), Some(Object::Iothread { .. }));
+            if !is_iothread {
+                return Err(Error::generic(format!("iothread \"{io}\" not found")));
+            }
+            return Err(not_modelled("block-export-add with an iothread"));
+        }
+        match e.r#type {
+            BlockExportOptionsBranch::Nbd(_) => Err(Error::generic("NBD server not running")),
+            _ => Err(not_modelled("block-export-add of this type (only nbd)")),
+        }
     }
 
     // ---- jobs
@@ -1145,6 +1215,7 @@ pub fn registry(version: VersionInfo) -> Registry<Qsd> {
     r.command::<BlockJobChange, _>(|_, a| Err(block_job_not_found(&a.0.id)));
 
     // Exports and NBD: none, and no NBD server.
+    r.command::<BlockExportAdd, _>(|q, a| q.block_export_add(a.0));
     r.command::<BlockExportDel, _>(|_, a| {
         Err(Error::generic(format!("Export '{}' is not found", a.id)))
     });
@@ -1163,7 +1234,7 @@ pub fn registry(version: VersionInfo) -> Registry<Qsd> {
     // QOM.
     r.command::<QomList, _>(|q, a| q.qom_list(&a.path));
     r.command::<QomGet, _>(|q, a| q.qom_get(&a.path, &a.property));
-    r.command::<QomSet, _>(|q, a| q.qom_set(&a.path, &a.property));
+    r.command::<QomSet, _>(|q, a| q.qom_set(&a.path, &a.property, &a.value));
     r.command::<ObjectAdd, _>(|q, a| q.object_add(a.0));
     r.command::<ObjectDel, _>(|q, a| q.object_del(&a.id));
 
