@@ -13,10 +13,9 @@ use qapi::{Dispatched, Registry, Session};
 use std::hint::black_box;
 
 #[path = "../tests/common/qsd_mini.rs"]
-#[allow(dead_code)]
 mod qsd_mini;
 
-#[path = "codec_shapes.rs"]
+#[path = "support/codec_shapes.rs"]
 #[allow(dead_code)]
 mod shapes;
 
@@ -27,7 +26,13 @@ fn registry() -> Registry<()> {
     r
 }
 
-fn round_trip(r: &Registry<()>, state: &Arc<()>, session: &mut Session, line: &[u8], out: &mut Vec<u8>) {
+fn round_trip(
+    r: &Registry<()>,
+    state: &Arc<()>,
+    session: &mut Session,
+    line: &[u8],
+    out: &mut Vec<u8>,
+) {
     let v = qapi::json::parse_one(line).unwrap();
     out.clear();
     if let Dispatched::Reply(resp) = r.dispatch(state, session, v) {
@@ -52,7 +57,11 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("dispatch");
     g.throughput(Throughput::Elements(1));
-    for (name, line) in [("small", &small[..]), ("nested", &nested[..]), ("invalid-args", &bad[..])] {
+    for (name, line) in [
+        ("small", small),
+        ("nested", nested),
+        ("invalid-args", &bad[..]),
+    ] {
         g.bench_function(name, |b| {
             b.iter(|| round_trip(&r, &state, &mut session, black_box(line), &mut out))
         });

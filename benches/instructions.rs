@@ -11,18 +11,27 @@ use qapi::json::WriteOptions;
 use qapi::{Dispatched, Registry, Session};
 
 #[path = "../tests/common/qsd_mini.rs"]
-#[allow(dead_code)]
 mod qsd_mini;
 
-#[path = "codec_shapes.rs"]
+#[path = "support/codec_shapes.rs"]
 mod shapes;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     // `cargo bench` passes `--bench`; skip flags.
-    let rest: Vec<&str> = args.iter().skip(1).map(String::as_str).filter(|a| !a.starts_with("--")).collect();
-    let (Some(work), Some(n)) = (rest.first(), rest.get(1).and_then(|n| n.parse::<usize>().ok())) else {
-        eprintln!("usage: instructions WORKLOAD N (decode-qapi, decode-serde, encode-qapi, encode-serde, dispatch-small, dispatch-nested)");
+    let rest: Vec<&str> = args
+        .iter()
+        .skip(1)
+        .map(String::as_str)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let (Some(work), Some(n)) = (
+        rest.first(),
+        rest.get(1).and_then(|n| n.parse::<usize>().ok()),
+    ) else {
+        eprintln!(
+            "usage: instructions WORKLOAD N (decode-qapi, decode-serde, encode-qapi, encode-serde, dispatch-small, dispatch-nested)"
+        );
         return;
     };
     let text = shapes::input();
@@ -45,8 +54,12 @@ fn main() {
     };
     for _ in 0..n {
         match *work {
-            "decode-qapi" => drop(black_box(qapi::from_str::<shapes::Batch>(black_box(&text)).unwrap())),
-            "decode-serde" => drop(black_box(serde_json::from_str::<shapes::plain::Batch>(black_box(&text)).unwrap())),
+            "decode-qapi" => drop(black_box(
+                qapi::from_str::<shapes::Batch>(black_box(&text)).unwrap(),
+            )),
+            "decode-serde" => drop(black_box(
+                serde_json::from_str::<shapes::plain::Batch>(black_box(&text)).unwrap(),
+            )),
             "encode-qapi" => drop(black_box(serde_json::to_vec(black_box(&ours)).unwrap())),
             "encode-serde" => drop(black_box(serde_json::to_vec(black_box(&theirs)).unwrap())),
             "dispatch-small" => dispatch(shapes::SMALL),

@@ -120,7 +120,10 @@ impl Conn {
             self.line.clear();
             let n = self.reader.read_until(b'\n', &mut self.line)?;
             if n == 0 {
-                return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "server closed"));
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "server closed",
+                ));
             }
             if !self.line.starts_with(b"{\"timestamp\"") {
                 return Ok(n);
@@ -213,7 +216,9 @@ fn schema(_: &Options, c: &mut Conn, _: &str) -> std::io::Result<f64> {
     c.send(br#"{"execute":"query-qmp-schema"}"#)?;
     let n = c.read_reply()?;
     if n < 1000 {
-        return Err(std::io::Error::other("query-qmp-schema reply is suspiciously short"));
+        return Err(std::io::Error::other(
+            "query-qmp-schema reply is suspiciously short",
+        ));
     }
     Ok(start.elapsed().as_secs_f64() * 1000.0)
 }
@@ -243,11 +248,36 @@ fn connect(_: &Options, c: &mut Conn, _: &str) -> std::io::Result<f64> {
 }
 
 const METRICS: &[Metric] = &[
-    Metric { name: "sequential query-version", unit: Unit::PerSecond, run: sequential, fresh: false },
-    Metric { name: "pipelined query-version", unit: Unit::PerSecond, run: pipelined, fresh: false },
-    Metric { name: "query-qmp-schema reply", unit: Unit::Millis, run: schema, fresh: false },
-    Metric { name: "invalid arguments", unit: Unit::PerSecond, run: invalid, fresh: false },
-    Metric { name: "connect + negotiate", unit: Unit::Millis, run: connect, fresh: true },
+    Metric {
+        name: "sequential query-version",
+        unit: Unit::PerSecond,
+        run: sequential,
+        fresh: false,
+    },
+    Metric {
+        name: "pipelined query-version",
+        unit: Unit::PerSecond,
+        run: pipelined,
+        fresh: false,
+    },
+    Metric {
+        name: "query-qmp-schema reply",
+        unit: Unit::Millis,
+        run: schema,
+        fresh: false,
+    },
+    Metric {
+        name: "invalid arguments",
+        unit: Unit::PerSecond,
+        run: invalid,
+        fresh: false,
+    },
+    Metric {
+        name: "connect + negotiate",
+        unit: Unit::Millis,
+        run: connect,
+        fresh: true,
+    },
 ];
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -269,7 +299,9 @@ fn main() {
             if !e.is_empty() {
                 eprintln!("qmp-bench: {e}");
             }
-            eprintln!("usage: qmp-bench [--runs N] [--count N] [--window N] [--bad JSON] TARGET [TARGET]");
+            eprintln!(
+                "usage: qmp-bench [--runs N] [--count N] [--window N] [--bad JSON] TARGET [TARGET]"
+            );
             std::process::exit(2);
         }
     };
@@ -311,8 +343,10 @@ fn main() {
                 }
             }
         }
-        let medians: Vec<Option<f64>> =
-            results.into_iter().map(|r| (!r.is_empty()).then(|| median(r))).collect();
+        let medians: Vec<Option<f64>> = results
+            .into_iter()
+            .map(|r| (!r.is_empty()).then(|| median(r)))
+            .collect();
         let mut line = format!("{:<26}", m.name);
         for v in &medians {
             match v {

@@ -2,8 +2,8 @@
 //! and the condition recorded (an item's own `#[cfg]` never reaches the
 //! derive).
 
-use qapi::schema::{Cond, Definition};
 use qapi::Qapi;
+use qapi::schema::{Cond, Definition};
 
 #[qapi::cond(not(CONFIG_GREEN))]
 #[derive(Debug, Qapi)]
@@ -22,8 +22,13 @@ pub struct OnlyWithGreen {
 #[test]
 fn item_condition_is_recorded_and_applied() {
     let schema = qapi::schema_of::<OnlyWithoutGreen>();
-    let Some(Definition::Struct(s)) = schema.get("OnlyWithoutGreen") else { panic!() };
-    assert_eq!(s.common.cond, Some(Cond::Not(Box::new(Cond::name("CONFIG_GREEN")))));
+    let Some(Definition::Struct(s)) = schema.get("OnlyWithoutGreen") else {
+        panic!()
+    };
+    assert_eq!(
+        s.common.cond,
+        Some(Cond::Not(Box::new(Cond::name("CONFIG_GREEN"))))
+    );
     // CONFIG_GREEN is not set in this build: the other item does not exist.
     assert!(!std::any::type_name::<OnlyWithoutGreen>().is_empty());
 }

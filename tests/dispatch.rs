@@ -75,12 +75,19 @@ struct Info {
 fn registry() -> Registry<Daemon> {
     let mut r = Registry::<Daemon>::new();
     r.set_version(VersionInfo {
-        qemu: VersionTriple { major: 10, minor: 0, micro: 2 },
+        qemu: VersionTriple {
+            major: 10,
+            minor: 0,
+            micro: 2,
+        },
         package: "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1".into(),
     });
     r.command::<BlockJobCancel, _>(|d, c| {
         d.calls.fetch_add(1, Ordering::Relaxed);
-        Err(Error::device_not_active(format!("Block job '{}' not found", c.device)))
+        Err(Error::device_not_active(format!(
+            "Block job '{}' not found",
+            c.device
+        )))
     });
     r.declare::<BlockdevAdd>();
     r.command::<XOld, _>(|_, _| Ok(qapi::Empty));
@@ -89,7 +96,12 @@ fn registry() -> Registry<Daemon> {
     r.command::<YankIt, _>(|_, _| Ok(qapi::Empty));
     r.command::<GuestShutdown, _>(|_, _| Ok(qapi::Empty));
     r.command::<Boom, _>(|_, _| panic!("handler bug"));
-    r.command_async::<Slow, _, _>(|_, s| async move { Ok(Info { n: s.n * 2, legacy: Some(true) }) });
+    r.command_async::<Slow, _, _>(|_, s| async move {
+        Ok(Info {
+            n: s.n * 2,
+            legacy: Some(true),
+        })
+    });
     r
 }
 
@@ -101,11 +113,18 @@ struct Conn {
 
 impl Conn {
     fn new(reg: Registry<Daemon>) -> Conn {
-        Conn { reg: Arc::new(reg), state: Arc::new(Daemon::default()), session: Session::qmp(true) }
+        Conn {
+            reg: Arc::new(reg),
+            state: Arc::new(Daemon::default()),
+            session: Session::qmp(true),
+        }
     }
     fn negotiated(reg: Registry<Daemon>) -> Conn {
         let mut c = Conn::new(reg);
-        assert_eq!(c.send(r#"{"execute":"qmp_capabilities"}"#), r#"{"return": {}}"#);
+        assert_eq!(
+            c.send(r#"{"execute":"qmp_capabilities"}"#),
+            r#"{"return": {}}"#
+        );
         c
     }
     /// Sends one request; returns the reply line as QEMU writes it ("" if
@@ -116,7 +135,8 @@ impl Conn {
             Dispatched::Pending(_) => block_on(d.resolve()),
             other => other.into_reply(),
         };
-        r.map(|r| String::from_utf8(r.to_vec(&WriteOptions::QEMU)).unwrap()).unwrap_or_default()
+        r.map(|r| String::from_utf8(r.to_vec(&WriteOptions::QEMU)).unwrap())
+            .unwrap_or_default()
     }
 }
 
@@ -141,7 +161,10 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 fn negotiation() {
     let mut c = Conn::new(registry());
     let expecting = r#"{"id": "pre-1", "error": {"class": "CommandNotFound", "desc": "Expecting capabilities negotiation with 'qmp_capabilities'"}}"#;
-    assert_eq!(c.send(r#"{"execute":"query-version","id":"pre-1"}"#), expecting);
+    assert_eq!(
+        c.send(r#"{"execute":"query-version","id":"pre-1"}"#),
+        expecting
+    );
     assert_eq!(c.send(r#"{"execute":"no-such","id":"pre-1"}"#), expecting);
     // exec-oob is not a known member before OOB is negotiated.
     assert_eq!(
@@ -156,7 +179,10 @@ fn negotiation() {
         c.send(r#"{"execute":"qmp_capabilities","arguments":{"enable":"oob"},"id":"pre-4"}"#),
         r#"{"id": "pre-4", "error": {"class": "GenericError", "desc": "Invalid parameter type for 'enable', expected: array"}}"#
     );
-    assert_eq!(c.send(r#"{"execute":"qmp_capabilities","id":"caps"}"#), r#"{"return": {}, "id": "caps"}"#);
+    assert_eq!(
+        c.send(r#"{"execute":"qmp_capabilities","id":"caps"}"#),
+        r#"{"return": {}, "id": "caps"}"#
+    );
     assert_eq!(
         c.send(r#"{"execute":"qmp_capabilities","id":"caps-again"}"#),
         r#"{"id": "caps-again", "error": {"class": "CommandNotFound", "desc": "Capabilities negotiation is already complete, command ignored"}}"#
@@ -181,22 +207,70 @@ fn capability_not_offered() {
 fn envelope_errors_in_qemu_order() {
     let mut c = Conn::negotiated(registry());
     let cases = [
-        (r#"{"execute":"no-such-command","id":1}"#, r#"{"id": 1, "error": {"class": "CommandNotFound", "desc": "The command no-such-command has not been found"}}"#),
-        (r#"{"execute":"x-no-such","arguments":{"a":1},"id":2}"#, r#"{"id": 2, "error": {"class": "CommandNotFound", "desc": "The command x-no-such has not been found"}}"#),
-        (r#"{"execute":1,"id":3}"#, r#"{"id": 3, "error": {"class": "GenericError", "desc": "QMP input member 'execute' must be a string"}}"#),
-        (r#"{"id":4}"#, r#"{"id": 4, "error": {"class": "GenericError", "desc": "QMP input lacks member 'execute'"}}"#),
-        (r#"{}"#, r#"{"error": {"class": "GenericError", "desc": "QMP input lacks member 'execute'"}}"#),
-        (r#"{"execute":"query-version","arguments":[],"id":5}"#, r#"{"id": 5, "error": {"class": "GenericError", "desc": "QMP input member 'arguments' must be an object"}}"#),
-        (r#"{"execute":"query-version","arguments":null,"id":6}"#, r#"{"id": 6, "error": {"class": "GenericError", "desc": "QMP input member 'arguments' must be an object"}}"#),
-        (r#"{"execute":"query-version","foo":1,"id":7}"#, r#"{"id": 7, "error": {"class": "GenericError", "desc": "QMP input member 'foo' is unexpected"}}"#),
-        (r#"{"execute":"query-version","exec-oob":"query-version","id":8}"#, r#"{"id": 8, "error": {"class": "GenericError", "desc": "QMP input member 'exec-oob' is unexpected"}}"#),
-        ("[1,2]", r#"{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}"#),
-        (r#""query-version""#, r#"{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}"#),
-        ("42", r#"{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}"#),
-        ("null", r#"{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}"#),
-        (r#"{"execute":"query-version","arguments":{"x":1},"id":9}"#, r#"{"id": 9, "error": {"class": "GenericError", "desc": "Parameter 'x' is unexpected"}}"#),
-        (r#"{"execute":"block-job-cancel","id":12}"#, r#"{"id": 12, "error": {"class": "GenericError", "desc": "Parameter 'device' is missing"}}"#),
-        (r#"{"execute":"block-job-cancel","arguments":{"device":"j0"},"id":18}"#, r#"{"id": 18, "error": {"class": "DeviceNotActive", "desc": "Block job 'j0' not found"}}"#),
+        (
+            r#"{"execute":"no-such-command","id":1}"#,
+            r#"{"id": 1, "error": {"class": "CommandNotFound", "desc": "The command no-such-command has not been found"}}"#,
+        ),
+        (
+            r#"{"execute":"x-no-such","arguments":{"a":1},"id":2}"#,
+            r#"{"id": 2, "error": {"class": "CommandNotFound", "desc": "The command x-no-such has not been found"}}"#,
+        ),
+        (
+            r#"{"execute":1,"id":3}"#,
+            r#"{"id": 3, "error": {"class": "GenericError", "desc": "QMP input member 'execute' must be a string"}}"#,
+        ),
+        (
+            r#"{"id":4}"#,
+            r#"{"id": 4, "error": {"class": "GenericError", "desc": "QMP input lacks member 'execute'"}}"#,
+        ),
+        (
+            r#"{}"#,
+            r#"{"error": {"class": "GenericError", "desc": "QMP input lacks member 'execute'"}}"#,
+        ),
+        (
+            r#"{"execute":"query-version","arguments":[],"id":5}"#,
+            r#"{"id": 5, "error": {"class": "GenericError", "desc": "QMP input member 'arguments' must be an object"}}"#,
+        ),
+        (
+            r#"{"execute":"query-version","arguments":null,"id":6}"#,
+            r#"{"id": 6, "error": {"class": "GenericError", "desc": "QMP input member 'arguments' must be an object"}}"#,
+        ),
+        (
+            r#"{"execute":"query-version","foo":1,"id":7}"#,
+            r#"{"id": 7, "error": {"class": "GenericError", "desc": "QMP input member 'foo' is unexpected"}}"#,
+        ),
+        (
+            r#"{"execute":"query-version","exec-oob":"query-version","id":8}"#,
+            r#"{"id": 8, "error": {"class": "GenericError", "desc": "QMP input member 'exec-oob' is unexpected"}}"#,
+        ),
+        (
+            "[1,2]",
+            r#"{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}"#,
+        ),
+        (
+            r#""query-version""#,
+            r#"{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}"#,
+        ),
+        (
+            "42",
+            r#"{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}"#,
+        ),
+        (
+            "null",
+            r#"{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}"#,
+        ),
+        (
+            r#"{"execute":"query-version","arguments":{"x":1},"id":9}"#,
+            r#"{"id": 9, "error": {"class": "GenericError", "desc": "Parameter 'x' is unexpected"}}"#,
+        ),
+        (
+            r#"{"execute":"block-job-cancel","id":12}"#,
+            r#"{"id": 12, "error": {"class": "GenericError", "desc": "Parameter 'device' is missing"}}"#,
+        ),
+        (
+            r#"{"execute":"block-job-cancel","arguments":{"device":"j0"},"id":18}"#,
+            r#"{"id": 18, "error": {"class": "DeviceNotActive", "desc": "Block job 'j0' not found"}}"#,
+        ),
     ];
     for (req, want) in cases {
         assert_eq!(c.send(req), want, "request {req}");
@@ -211,7 +285,10 @@ fn envelope_errors_in_qemu_order() {
         r#"{"error": {"class": "GenericError", "desc": "QMP input member 'aaa' is unexpected"}}"#
     );
     // Arguments of an unknown command are never looked at.
-    assert!(c.send(r#"{"execute":"nope","arguments":{"x":[1]}}"#).contains("has not been found"));
+    assert!(
+        c.send(r#"{"execute":"nope","arguments":{"x":[1]}}"#)
+            .contains("has not been found")
+    );
 }
 
 #[test]
@@ -229,7 +306,10 @@ fn id_is_any_json_value_and_is_reserialized() {
         (r#""\u00e9\ud83d\ude00""#, r#""\u00E9\uD83D\uDE00""#),
     ] {
         let got = c.send(&format!(r#"{{"execute":"query-commands","id":{id}}}"#));
-        assert!(got.ends_with(&format!(r#"], "id": {echoed}}}"#)), "id {id}: {got}");
+        assert!(
+            got.ends_with(&format!(r#"], "id": {echoed}}}"#)),
+            "id {id}: {got}"
+        );
     }
 }
 
@@ -253,7 +333,10 @@ fn query_commands_lists_enabled_commands_newest_first() {
         r#"{"id": 1, "error": {"class": "CommandNotFound", "desc": "Command x-old has been disabled"}}"#
     );
     c.reg.enable("x-old");
-    assert_eq!(c.send(r#"{"execute":"x-old","id":1}"#), r#"{"return": {}, "id": 1}"#);
+    assert_eq!(
+        c.send(r#"{"execute":"x-old","id":1}"#),
+        r#"{"return": {}, "id": 1}"#
+    );
 }
 
 #[test]
@@ -264,7 +347,9 @@ fn declared_commands_validate_then_say_so() {
         r#"{"id": 41, "error": {"class": "GenericError", "desc": "Invalid parameter type for 'driver', expected: string"}}"#
     );
     assert_eq!(
-        c.send(r#"{"execute":"blockdev-add","arguments":{"driver":"null-co","node-name":"n0"},"id":1}"#),
+        c.send(
+            r#"{"execute":"blockdev-add","arguments":{"driver":"null-co","node-name":"n0"},"id":1}"#
+        ),
         r#"{"id": 1, "error": {"class": "GenericError", "desc": "Command 'blockdev-add' is not implemented"}}"#
     );
 }
@@ -272,10 +357,19 @@ fn declared_commands_validate_then_say_so() {
 #[test]
 fn oob() {
     let mut c = Conn::new(registry());
-    assert_eq!(c.send(r#"{"execute":"qmp_capabilities","arguments":{"enable":["oob"]}}"#), r#"{"return": {}}"#);
-    assert_eq!(c.send(r#"{"exec-oob":"yank-it","id":43}"#), r#"{"return": {}, "id": 43}"#);
+    assert_eq!(
+        c.send(r#"{"execute":"qmp_capabilities","arguments":{"enable":["oob"]}}"#),
+        r#"{"return": {}}"#
+    );
+    assert_eq!(
+        c.send(r#"{"exec-oob":"yank-it","id":43}"#),
+        r#"{"return": {}, "id": 43}"#
+    );
     // allow-oob commands also work in-band.
-    assert_eq!(c.send(r#"{"execute":"yank-it","id":44}"#), r#"{"return": {}, "id": 44}"#);
+    assert_eq!(
+        c.send(r#"{"execute":"yank-it","id":44}"#),
+        r#"{"return": {}, "id": 44}"#
+    );
     assert_eq!(
         c.send(r#"{"exec-oob":"query-version","id":1}"#),
         r#"{"id": 1, "error": {"class": "GenericError", "desc": "The command query-version does not support OOB"}}"#
@@ -303,7 +397,10 @@ fn preconfig_gates_commands_before_arguments() {
         c.send(r#"{"execute":"block-job-cancel","arguments":{"bogus":1},"id":1}"#),
         r#"{"id": 1, "error": {"class": "GenericError", "desc": "The command 'block-job-cancel' is permitted only after machine initialization has completed"}}"#
     );
-    assert!(c.send(r#"{"execute":"query-version","id":2}"#).starts_with(r#"{"return": "#));
+    assert!(
+        c.send(r#"{"execute":"query-version","id":2}"#)
+            .starts_with(r#"{"return": "#)
+    );
 }
 
 #[test]
@@ -324,7 +421,10 @@ fn compat_policy_reject_and_crash() {
         r#"{"id": 5, "error": {"class": "CommandNotFound", "desc": "Unstable command x-new disabled by policy"}}"#
     );
     // Members: only when present.
-    assert_eq!(c.send(r#"{"execute":"set-param","id":6}"#), r#"{"return": {}, "id": 6}"#);
+    assert_eq!(
+        c.send(r#"{"execute":"set-param","id":6}"#),
+        r#"{"return": {}, "id": 6}"#
+    );
     assert_eq!(
         c.send(r#"{"execute":"set-param","arguments":{"old":"x"},"id":7}"#),
         r#"{"id": 7, "error": {"class": "GenericError", "desc": "Deprecated parameter old disabled by policy"}}"#
@@ -334,11 +434,17 @@ fn compat_policy_reject_and_crash() {
         r#"{"id": 8, "error": {"class": "GenericError", "desc": "Deprecated value gluster disabled by policy"}}"#
     );
     // query-commands still lists rejected commands.
-    assert!(c.send(r#"{"execute":"query-commands"}"#).contains(r#"{"name": "x-old"}"#));
+    assert!(
+        c.send(r#"{"execute":"query-commands"}"#)
+            .contains(r#"{"name": "x-old"}"#)
+    );
 
     let crashes = Arc::new(AtomicUsize::new(0));
     let mut reg = registry();
-    reg.set_policy(CompatPolicy { deprecated_input: InputPolicy::Crash, ..CompatPolicy::default() });
+    reg.set_policy(CompatPolicy {
+        deprecated_input: InputPolicy::Crash,
+        ..CompatPolicy::default()
+    });
     let seen = Arc::clone(&crashes);
     reg.set_crash_hook(move |_| {
         seen.fetch_add(1, Ordering::Relaxed);
@@ -352,9 +458,15 @@ fn compat_policy_reject_and_crash() {
 #[test]
 fn output_policy_hides_deprecated_members() {
     let mut c = Conn::negotiated(registry());
-    assert_eq!(c.send(r#"{"execute":"slow","arguments":{"n":2}}"#), r#"{"return": {"legacy": true, "n": 4}}"#);
+    assert_eq!(
+        c.send(r#"{"execute":"slow","arguments":{"n":2}}"#),
+        r#"{"return": {"legacy": true, "n": 4}}"#
+    );
     c.session.format.policy.deprecated_output = OutputPolicy::Hide;
-    assert_eq!(c.send(r#"{"execute":"slow","arguments":{"n":2}}"#), r#"{"return": {"n": 4}}"#);
+    assert_eq!(
+        c.send(r#"{"execute":"slow","arguments":{"n":2}}"#),
+        r#"{"return": {"n": 4}}"#
+    );
 }
 
 #[test]
@@ -373,13 +485,19 @@ fn a_panicking_handler_is_an_error_reply() {
     let got = c.send(r#"{"execute":"boom","id":1}"#);
     assert!(got.starts_with(r#"{"id": 1, "error": {"class": "GenericError", "desc": "Command boom failed: internal error"#), "{got}");
     // The connection goes on.
-    assert!(c.send(r#"{"execute":"query-version"}"#).starts_with(r#"{"return""#));
+    assert!(
+        c.send(r#"{"execute":"query-version"}"#)
+            .starts_with(r#"{"return""#)
+    );
 }
 
 #[test]
 fn async_handlers_validate_first() {
     let mut c = Conn::negotiated(registry());
-    assert_eq!(c.send(r#"{"execute":"slow","arguments":{"n":21},"id":1}"#), r#"{"return": {"legacy": true, "n": 42}, "id": 1}"#);
+    assert_eq!(
+        c.send(r#"{"execute":"slow","arguments":{"n":21},"id":1}"#),
+        r#"{"return": {"legacy": true, "n": 42}, "id": 1}"#
+    );
     assert_eq!(
         c.send(r#"{"execute":"slow","arguments":{},"id":2}"#),
         r#"{"id": 2, "error": {"class": "GenericError", "desc": "Parameter 'n' is missing"}}"#
@@ -389,7 +507,10 @@ fn async_handlers_validate_first() {
 #[test]
 fn quit_marks_the_session() {
     let mut c = Conn::negotiated(registry());
-    assert_eq!(c.send(r#"{"execute":"quit","id":9}"#), r#"{"return": {}, "id": 9}"#);
+    assert_eq!(
+        c.send(r#"{"execute":"quit","id":9}"#),
+        r#"{"return": {}, "id": 9}"#
+    );
     assert!(c.session.quit);
 }
 
@@ -414,8 +535,11 @@ fn guest_agent_sessions_have_no_negotiation() {
 fn pretty_replies() {
     let mut c = Conn::negotiated(registry());
     c.session.format.write = WriteOptions::QEMU_PRETTY;
-    let d = c.reg.dispatch_str(&c.state, &mut c.session, r#"{"execute":"quit","id":1}"#);
-    let text = String::from_utf8(d.into_reply().unwrap().to_vec(&WriteOptions::QEMU_PRETTY)).unwrap();
+    let d = c
+        .reg
+        .dispatch_str(&c.state, &mut c.session, r#"{"execute":"quit","id":1}"#);
+    let text =
+        String::from_utf8(d.into_reply().unwrap().to_vec(&WriteOptions::QEMU_PRETTY)).unwrap();
     assert_eq!(text, "{\n    \"return\": {\n    },\n    \"id\": 1\n}");
 }
 
@@ -444,7 +568,10 @@ mod events {
     #[qapi(event = "OLD_EVENT", feature = "deprecated")]
     struct OldEvent {}
 
-    const TS: Timestamp = Timestamp { seconds: 1795244456, microseconds: 287420 };
+    const TS: Timestamp = Timestamp {
+        seconds: 1795244456,
+        microseconds: 287420,
+    };
 
     fn line<E: qapi::Event>(e: &E) -> String {
         let m = EventMessage::at(e, CompatPolicy::default(), TS).unwrap();
@@ -455,17 +582,29 @@ mod events {
     fn event_lines_match_qemu() {
         // Observed from qemu-storage-daemon 10.0.2.
         assert_eq!(
-            line(&JobStatusChange { id: "j1".into(), status: "created".into() }),
+            line(&JobStatusChange {
+                id: "j1".into(),
+                status: "created".into()
+            }),
             r#"{"timestamp": {"seconds": 1795244456, "microseconds": 287420}, "event": "JOB_STATUS_CHANGE", "data": {"status": "created", "id": "j1"}}"#
         );
         // No members, or only absent optional ones: no `data`.
-        assert_eq!(line(&Stop {}), r#"{"timestamp": {"seconds": 1795244456, "microseconds": 287420}, "event": "STOP"}"#);
-        assert_eq!(line(&Maybe { detail: None }), r#"{"timestamp": {"seconds": 1795244456, "microseconds": 287420}, "event": "MAYBE"}"#);
+        assert_eq!(
+            line(&Stop {}),
+            r#"{"timestamp": {"seconds": 1795244456, "microseconds": 287420}, "event": "STOP"}"#
+        );
+        assert_eq!(
+            line(&Maybe { detail: None }),
+            r#"{"timestamp": {"seconds": 1795244456, "microseconds": 287420}, "event": "MAYBE"}"#
+        );
     }
 
     #[test]
     fn hidden_events_are_not_sent() {
-        let hide = CompatPolicy { deprecated_output: OutputPolicy::Hide, ..CompatPolicy::default() };
+        let hide = CompatPolicy {
+            deprecated_output: OutputPolicy::Hide,
+            ..CompatPolicy::default()
+        };
         assert!(EventMessage::new(&OldEvent {}, hide).is_none());
         assert!(EventMessage::new(&OldEvent {}, CompatPolicy::default()).is_some());
     }

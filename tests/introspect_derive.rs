@@ -8,7 +8,10 @@ use qapi::schema::introspect::{IntrospectOptions, introspect};
 use qapi::{Command, Event, SchemaBuilder};
 
 fn oracle(file: &str, header: &str) -> serde_json::Value {
-    let path = format!("{}/qapi-core/tests/data/introspect/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/qapi-core/tests/data/introspect/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
     while let Some(l) = lines.next() {
@@ -34,7 +37,9 @@ fn example_schema() -> qapi::schema::Schema {
 fn example_masked_and_unmasked_match_qemu() {
     let schema = example_schema();
     for (unmask, header) in [(false, "masked, config=''"), (true, "unmasked, config=''")] {
-        let got = introspect(&schema, &IntrospectOptions::new().unmask(unmask)).unwrap().to_json();
+        let got = introspect(&schema, &IntrospectOptions::new().unmask(unmask))
+            .unwrap()
+            .to_json();
         assert_eq!(got, oracle("example-10.0.2.out", header), "{header}");
     }
 }

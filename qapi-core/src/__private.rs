@@ -11,7 +11,8 @@ pub use crate::schema::{
     EventDef, Feature, Member, SimpleUnionDef, StructDef, TypeRef, UnionBase, UnionDef,
 };
 pub use crate::traits::{
-    Kind, Meta, ObjectFacts, Qapi, QapiBranches, QapiEnum, QapiObject, TypeFacts, json_types, returns_ok,
+    Kind, Meta, ObjectFacts, Qapi, QapiBranches, QapiEnum, QapiObject, TypeFacts, json_types,
+    returns_ok,
 };
 pub use crate::value::{Map, Value};
 pub use core::any::TypeId;
@@ -28,7 +29,10 @@ pub fn deserialize<'de, T: Qapi, D: serde::Deserializer<'de>>(d: D) -> Result<T,
 }
 
 /// `Serialize` for a QAPI object type: one JSON object of its members.
-pub fn serialize_object<T: QapiObject, S: serde::Serializer>(t: &T, s: S) -> Result<S::Ok, S::Error> {
+pub fn serialize_object<T: QapiObject, S: serde::Serializer>(
+    t: &T,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     let mut m = s.serialize_map(None)?;
     t.serialize_members(&mut m)?;
     m.end()
@@ -81,12 +85,28 @@ pub fn member(
 
 /// Builds the common attributes of a definition.
 pub fn common(name: &str, features: Vec<Feature>, cond: Option<Cond>, doc: Option<&str>) -> Common {
-    Common { name: name.to_owned(), features, cond, doc: doc.map(str::to_owned), source: None }
+    Common {
+        name: name.to_owned(),
+        features,
+        cond,
+        doc: doc.map(str::to_owned),
+        source: None,
+    }
 }
 
 /// Builds an enum value's metadata.
-pub fn enum_value(name: &str, features: Vec<Feature>, cond: Option<Cond>, doc: Option<&str>) -> EnumValue {
-    EnumValue { name: name.to_owned(), features, cond, doc: doc.map(str::to_owned) }
+pub fn enum_value(
+    name: &str,
+    features: Vec<Feature>,
+    cond: Option<Cond>,
+    doc: Option<&str>,
+) -> EnumValue {
+    EnumValue {
+        name: name.to_owned(),
+        features,
+        cond,
+        doc: doc.map(str::to_owned),
+    }
 }
 
 /// Builds a branch's metadata.
@@ -97,7 +117,12 @@ pub fn branch(
     cond: Option<Cond>,
     doc: Option<&str>,
 ) -> Branch {
-    Branch { name: name.to_owned(), ty: ty(s), cond, doc: doc.map(str::to_owned) }
+    Branch {
+        name: name.to_owned(),
+        ty: ty(s),
+        cond,
+        doc: doc.map(str::to_owned),
+    }
 }
 
 /// A condition name.
@@ -131,7 +156,11 @@ pub fn simple_union_kind_error(d: &mut Decoder, kind: &str) -> Error {
 /// Writes one member (bounded on `Qapi` so that a non-QAPI field type is
 /// reported as such).
 #[inline]
-pub fn entry<M: SerializeMap, T: Qapi>(m: &mut M, name: &'static str, value: &T) -> Result<(), M::Error> {
+pub fn entry<M: SerializeMap, T: Qapi>(
+    m: &mut M,
+    name: &'static str,
+    value: &T,
+) -> Result<(), M::Error> {
     m.serialize_entry(name, value)
 }
 
@@ -153,7 +182,10 @@ impl Msg {
     pub const CAPACITY: usize = 480;
 
     pub const fn new() -> Msg {
-        Msg { buf: [0; Msg::CAPACITY], len: 0 }
+        Msg {
+            buf: [0; Msg::CAPACITY],
+            len: 0,
+        }
     }
 
     pub const fn push(mut self, s: &str) -> Msg {
@@ -219,12 +251,19 @@ pub const fn push_type(m: Msg, t: TypeFacts, fallback: &str) -> Msg {
         Meta::Array => "array type ['",
     };
     let m = m.push(word).push(name);
-    if let Meta::Array = t.meta { m.push("']") } else { m.push("'") }
+    if let Meta::Array = t.meta {
+        m.push("']")
+    } else {
+        m.push("'")
+    }
 }
 
 /// The member of `o` (base members first) with the C name of `name`,
 /// and the type that defines it.
-const fn find_member(name: &str, o: &'static ObjectFacts) -> Option<(&'static str, &'static ObjectFacts)> {
+const fn find_member(
+    name: &str,
+    o: &'static ObjectFacts,
+) -> Option<(&'static str, &'static ObjectFacts)> {
     if let Some(b) = o.base
         && let Some(found) = find_member(name, b)
     {
@@ -242,17 +281,32 @@ const fn find_member(name: &str, o: &'static ObjectFacts) -> Option<(&'static st
 
 /// QEMU's `describe()` of a member defined in another type.
 const fn push_member_of(m: Msg, name: &str, owner: &ObjectFacts) -> Msg {
-    let m = m.push(if owner.union { "base member '" } else { "member '" }).push(name);
-    if owner.name.is_empty() { m.push("'") } else { m.push("' of type '").push(owner.name).push("'") }
+    let m = m
+        .push(if owner.union {
+            "base member '"
+        } else {
+            "member '"
+        })
+        .push(name);
+    if owner.name.is_empty() {
+        m.push("'")
+    } else {
+        m.push("' of type '").push(owner.name).push("'")
+    }
 }
 
 /// A struct's own member against the members of its base (QEMU's
 /// `member 'name' collides with member 'name' of type 'Base'`).
 pub const fn base_clash(member: &str, base: &'static ObjectFacts) -> Option<Msg> {
     match find_member(member, base) {
-        Some((name, owner)) => {
-            Some(push_member_of(Msg::new().push("member '").push(member).push("' collides with "), name, owner))
-        }
+        Some((name, owner)) => Some(push_member_of(
+            Msg::new()
+                .push("member '")
+                .push(member)
+                .push("' collides with "),
+            name,
+            owner,
+        )),
         None => None,
     }
 }
@@ -284,7 +338,14 @@ pub const fn base_check(
 /// objects at all fail the `QapiObject` bound instead.
 pub const fn base_is_struct(base: TypeFacts, fallback: &str) -> Option<Msg> {
     match base.meta {
-        Meta::Union => Some(push_type(Msg::new().push("'base' requires a struct type, "), base, fallback).push(" isn't")),
+        Meta::Union => Some(
+            push_type(
+                Msg::new().push("'base' requires a struct type, "),
+                base,
+                fallback,
+            )
+            .push(" isn't"),
+        ),
         _ => None,
     }
 }
@@ -315,7 +376,11 @@ const fn clash_with_common(common: &[&str], o: &'static ObjectFacts) -> Option<M
         while j < common.len() {
             if same_c_name(o.members[i], common[j]) {
                 let m = push_member_of(Msg::new(), o.members[i], o);
-                return Some(m.push(" collides with base member '").push(common[j]).push("'"));
+                return Some(
+                    m.push(" collides with base member '")
+                        .push(common[j])
+                        .push("'"),
+                );
             }
             j += 1;
         }
@@ -354,7 +419,10 @@ pub const fn alternate_branch(branches: &[AltBranch], name: &str) -> Option<Msg>
     }
     let b = branches[i];
     if b.facts.alternate == 0 {
-        let m = Msg::new().push("branch '").push(b.name).push("' cannot use ");
+        let m = Msg::new()
+            .push("branch '")
+            .push(b.name)
+            .push("' cannot use ");
         return Some(push_type(m, b.facts, b.fallback));
     }
     // Its own JSON type first, then the ones a string can be read as.
@@ -366,7 +434,10 @@ pub const fn alternate_branch(branches: &[AltBranch], name: &str) -> Option<Msg>
             let mut j = 0;
             while j < i {
                 if branches[j].facts.alternate & order[k] != 0 {
-                    let m = Msg::new().push("branch '").push(b.name).push("' can't be distinguished from '");
+                    let m = Msg::new()
+                        .push("branch '")
+                        .push(b.name)
+                        .push("' can't be distinguished from '");
                     return Some(m.push(branches[j].name).push("'"));
                 }
                 j += 1;
@@ -399,11 +470,19 @@ pub const fn args_check(who: &str, data: &'static ObjectFacts, boxed: bool) -> O
         return None;
     }
     if data.union {
-        let m = Msg::new().push(who).push("'s 'data' can take union type '").push(data.name);
+        let m = Msg::new()
+            .push(who)
+            .push("'s 'data' can take union type '")
+            .push(data.name);
         return Some(m.push("' only with 'boxed': true"));
     }
     if data.conditional {
-        return Some(Msg::new().push("conditional ").push(who).push(" arguments require 'boxed': true"));
+        return Some(
+            Msg::new()
+                .push("conditional ")
+                .push(who)
+                .push(" arguments require 'boxed': true"),
+        );
     }
     None
 }
@@ -423,7 +502,9 @@ pub const fn returns_check(
     }
     let m = Msg::new().push("command's 'returns' cannot take ");
     let m = if array {
-        m.push("array type ['").push(if t.name.is_empty() { fallback } else { t.name }).push("']")
+        m.push("array type ['")
+            .push(if t.name.is_empty() { fallback } else { t.name })
+            .push("']")
     } else {
         push_type(m, t, fallback)
     };

@@ -276,13 +276,22 @@ pub enum QType {
 }
 
 impl QapiEnum for QType {
-    const VALUES: &'static [QType] =
-        &[QType::None, QType::QNull, QType::QNum, QType::QString, QType::QDict, QType::QList, QType::QBool];
+    const VALUES: &'static [QType] = &[
+        QType::None,
+        QType::QNull,
+        QType::QNum,
+        QType::QString,
+        QType::QDict,
+        QType::QList,
+        QType::QBool,
+    ];
     fn as_str(&self) -> &'static str {
         crate::schema::QTYPE_VALUES[*self as usize]
     }
     fn from_name(name: &str) -> Option<QType> {
-        let i = crate::schema::QTYPE_VALUES.iter().position(|v| *v == name)?;
+        let i = crate::schema::QTYPE_VALUES
+            .iter()
+            .position(|v| *v == name)?;
         Some(Self::VALUES[i])
     }
 }

@@ -18,10 +18,10 @@
 //! "Full" names are paths such as `actions[0].data.node`; "bare" names
 //! are the last member name, or `null` for a list element.
 
+use crate::Qapi;
 use crate::error::{Error, Result};
 use crate::policy::{CompatPolicy, InputPolicy};
 use crate::value::{Map, Value};
-use crate::Qapi;
 
 /// One step of the path from the root of the input to a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,18 +50,29 @@ impl Decoder {
     /// A strict decoder with QEMU's default policy (accept everything
     /// deprecated or unstable).
     pub fn new() -> Decoder {
-        Decoder { path: Vec::new(), policy: CompatPolicy::default(), strict: true, crashed: false }
+        Decoder {
+            path: Vec::new(),
+            policy: CompatPolicy::default(),
+            strict: true,
+            crashed: false,
+        }
     }
 
     /// A strict decoder applying `policy` to deprecated and unstable input.
     pub fn with_policy(policy: CompatPolicy) -> Decoder {
-        Decoder { policy, ..Decoder::new() }
+        Decoder {
+            policy,
+            ..Decoder::new()
+        }
     }
 
     /// A tolerant decoder for a client reading a possibly newer server's
     /// output: members it does not know are ignored instead of reported.
     pub fn lenient() -> Decoder {
-        Decoder { strict: false, ..Decoder::new() }
+        Decoder {
+            strict: false,
+            ..Decoder::new()
+        }
     }
 
     /// Whether a `crash` compat policy was triggered (QEMU would abort).
@@ -168,12 +179,18 @@ impl Decoder {
 
     /// `Parameter '<path>.<member>' is missing`.
     pub fn missing(&self, member: &str) -> Error {
-        Error::generic(format!("Parameter '{}' is missing", self.full_name_of(member)))
+        Error::generic(format!(
+            "Parameter '{}' is missing",
+            self.full_name_of(member)
+        ))
     }
 
     /// `Parameter '<path>.<member>' is unexpected`.
     pub fn unexpected(&self, member: &str) -> Error {
-        Error::generic(format!("Parameter '{}' is unexpected", self.full_name_of(member)))
+        Error::generic(format!(
+            "Parameter '{}' is unexpected",
+            self.full_name_of(member)
+        ))
     }
 
     /// Applies the input compat policy to something carrying special
@@ -189,7 +206,9 @@ impl Decoder {
                 if action == InputPolicy::Crash {
                     self.crashed = true;
                 }
-                Err(Error::generic(format!("{word} {kind} {name} disabled by policy")))
+                Err(Error::generic(format!(
+                    "{word} {kind} {name} disabled by policy"
+                )))
             }
         }
     }
@@ -266,7 +285,12 @@ impl ObjectInput {
     fn new(m: Map) -> ObjectInput {
         let entries = m.into_entries();
         let taken = Taken::new(entries.len());
-        ObjectInput { entries, taken, ntaken: 0, cursor: 0 }
+        ObjectInput {
+            entries,
+            taken,
+            ntaken: 0,
+            cursor: 0,
+        }
     }
 
     /// Takes member `name` out of the object, if present.
@@ -288,12 +312,20 @@ impl ObjectInput {
 
     /// Whether member `name` is present and not yet taken.
     pub fn has(&self, name: &str) -> bool {
-        self.entries.iter().enumerate().any(|(i, (k, _))| !self.taken.is_taken(i) && k == name)
+        self.entries
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _))| !self.taken.is_taken(i) && k == name)
     }
 
     /// Reads a mandatory member.
     #[inline]
-    pub fn required<T: Qapi>(&mut self, d: &mut Decoder, name: &'static str, features: u8) -> Result<T> {
+    pub fn required<T: Qapi>(
+        &mut self,
+        d: &mut Decoder,
+        name: &'static str,
+        features: u8,
+    ) -> Result<T> {
         if features != 0 {
             d.check_policy(features, "parameter", name)?;
         }
@@ -355,9 +387,16 @@ enum Taken {
 impl Taken {
     fn new(n: usize) -> Taken {
         if n <= 64 {
-            Taken::Small { bits: 0, order: [0; 64], len: 0 }
+            Taken::Small {
+                bits: 0,
+                order: [0; 64],
+                len: 0,
+            }
         } else {
-            Taken::Large { flags: vec![false; n], order: Vec::with_capacity(n) }
+            Taken::Large {
+                flags: vec![false; n],
+                order: Vec::with_capacity(n),
+            }
         }
     }
     #[inline]
@@ -383,7 +422,9 @@ impl Taken {
     }
     fn order(&self) -> Vec<usize> {
         match self {
-            Taken::Small { order, len, .. } => order[..*len as usize].iter().map(|&i| i as usize).collect(),
+            Taken::Small { order, len, .. } => {
+                order[..*len as usize].iter().map(|&i| i as usize).collect()
+            }
             Taken::Large { order, .. } => order.iter().map(|&i| i as usize).collect(),
         }
     }

@@ -63,7 +63,10 @@ impl Session {
             negotiated: false,
             oob: false,
             quit: false,
-            format: ReplyFormat { write: WriteOptions::QEMU, ..ReplyFormat::default() },
+            format: ReplyFormat {
+                write: WriteOptions::QEMU,
+                ..ReplyFormat::default()
+            },
         }
     }
 
@@ -75,7 +78,10 @@ impl Session {
             negotiated: true,
             oob: false,
             quit: false,
-            format: ReplyFormat { write: WriteOptions::QEMU, ..ReplyFormat::default() },
+            format: ReplyFormat {
+                write: WriteOptions::QEMU,
+                ..ReplyFormat::default()
+            },
         }
     }
 }
@@ -253,7 +259,9 @@ fn check_envelope(req: &mut Map, session: &Session) -> Result<(String, bool, Map
         let is_exec = key == "execute" || (key == "exec-oob" && session.oob);
         if is_exec {
             if !matches!(value, Value::String(_)) {
-                return Err(Error::generic(format!("QMP input member '{key}' must be a string")));
+                return Err(Error::generic(format!(
+                    "QMP input member '{key}' must be a string"
+                )));
             }
             if let Some(first) = exec {
                 return Err(Error::generic(format!(
@@ -263,10 +271,14 @@ fn check_envelope(req: &mut Map, session: &Session) -> Result<(String, bool, Map
             exec = Some(key);
         } else if key == "arguments" {
             if !matches!(value, Value::Object(_)) {
-                return Err(Error::generic("QMP input member 'arguments' must be an object"));
+                return Err(Error::generic(
+                    "QMP input member 'arguments' must be an object",
+                ));
             }
         } else if key != "id" {
-            return Err(Error::generic(format!("QMP input member '{key}' is unexpected")));
+            return Err(Error::generic(format!(
+                "QMP input member '{key}' is unexpected"
+            )));
         }
     }
     let Some(exec) = exec else {
@@ -274,7 +286,9 @@ fn check_envelope(req: &mut Map, session: &Session) -> Result<(String, bool, Map
     };
     let oob = exec == "exec-oob";
     let exec = if oob { "exec-oob" } else { "execute" };
-    let Some(Value::String(name)) = req.remove(exec) else { unreachable!("checked above") };
+    let Some(Value::String(name)) = req.remove(exec) else {
+        unreachable!("checked above")
+    };
     let args = match req.remove("arguments") {
         Some(Value::Object(m)) => m,
         _ => Map::new(),
@@ -292,7 +306,12 @@ impl<S: Send + Sync + 'static> Registry<S> {
             ));
         };
         let id = req.get("id").cloned();
-        let reply = |body: Result<Vec<u8>, Error>| Dispatched::Reply(Response { id: id.clone(), body });
+        let reply = |body: Result<Vec<u8>, Error>| {
+            Dispatched::Reply(Response {
+                id: id.clone(),
+                body,
+            })
+        };
 
         let (name, oob, args) = match check_envelope(&mut req, session) {
             Ok(x) => x,
@@ -333,14 +352,19 @@ impl<S: Send + Sync + 'static> Registry<S> {
         oob: bool,
         args: Map,
     ) -> Outcome {
-        let not_found = || Error::command_not_found(format!("The command {name} has not been found"));
+        let not_found =
+            || Error::command_not_found(format!("The command {name} has not been found"));
         let negotiating = session.protocol == Protocol::Qmp && !session.negotiated;
-        let Some(entry) = self.lookup(name) else { return Outcome::Done(Err(not_found())) };
+        let Some(entry) = self.lookup(name) else {
+            return Outcome::Done(Err(not_found()));
+        };
         let info = entry.info;
         if negotiating && !matches!(entry.handler, Handler::Control(Control::Capabilities)) {
             return Outcome::Done(Err(not_found()));
         }
-        if session.protocol == Protocol::GuestAgent && matches!(entry.handler, Handler::Control(Control::Capabilities)) {
+        if session.protocol == Protocol::GuestAgent
+            && matches!(entry.handler, Handler::Control(Control::Capabilities))
+        {
             return Outcome::Done(Err(not_found()));
         }
         if let Some((action, word)) = self.policy.input_action(info.special_features) {
@@ -379,17 +403,25 @@ impl<S: Send + Sync + 'static> Registry<S> {
         };
         let result = match &entry.handler {
             Handler::Control(c) => self.run_control(*c, session, args, &mut dec),
-            Handler::Declared(validate) => validate(args, &mut dec)
-                .and_then(|()| Err(Error::generic(format!("Command '{name}' is not implemented")))),
-            Handler::Sync(h) => match catch_unwind(AssertUnwindSafe(|| h(state, args, &mut dec, &format))) {
-                Ok(r) => r,
-                Err(payload) => Err(panic_error(info.name, payload)),
-            },
+            Handler::Declared(validate) => validate(args, &mut dec).and_then(|()| {
+                Err(Error::generic(format!(
+                    "Command '{name}' is not implemented"
+                )))
+            }),
+            Handler::Sync(h) => {
+                match catch_unwind(AssertUnwindSafe(|| h(state, args, &mut dec, &format))) {
+                    Ok(r) => r,
+                    Err(payload) => Err(panic_error(info.name, payload)),
+                }
+            }
             Handler::Async(h) => {
                 match catch_unwind(AssertUnwindSafe(|| h(state, args, &mut dec, format))) {
                     Ok(Ok(fut)) => {
                         return Outcome::Pending(
-                            Box::pin(CatchUnwind { name: info.name, inner: fut }),
+                            Box::pin(CatchUnwind {
+                                name: info.name,
+                                inner: fut,
+                            }),
                             silent,
                         );
                     }
@@ -404,7 +436,13 @@ impl<S: Send + Sync + 'static> Registry<S> {
         done(result)
     }
 
-    fn run_control(&self, c: Control, session: &mut Session, args: Map, dec: &mut Decoder) -> Result<Vec<u8>, Error> {
+    fn run_control(
+        &self,
+        c: Control,
+        session: &mut Session,
+        args: Map,
+        dec: &mut Decoder,
+    ) -> Result<Vec<u8>, Error> {
         use crate::Command;
         let format = session.format;
         match c {
@@ -422,7 +460,10 @@ impl<S: Send + Sync + 'static> Registry<S> {
                     .map(|c| crate::QapiEnum::as_str(c))
                     .collect();
                 if !missing.is_empty() {
-                    return Err(Error::generic(format!("Capability {} not available", missing.join(", "))));
+                    return Err(Error::generic(format!(
+                        "Capability {} not available",
+                        missing.join(", ")
+                    )));
                 }
                 session.negotiated = true;
                 session.oob = wanted.contains(&QMPCapability::Oob);

@@ -55,7 +55,10 @@ pub struct Error {
 
 impl Error {
     pub fn new(class: ErrorClass, desc: impl Into<String>) -> Error {
-        Error { class, desc: desc.into() }
+        Error {
+            class,
+            desc: desc.into(),
+        }
     }
 
     /// A `GenericError` with this description.
@@ -101,7 +104,9 @@ impl<'de> serde::Deserialize<'de> for Error {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Error, D::Error> {
         use serde::de::Error as _;
         let v = crate::Value::deserialize(d)?;
-        let m = v.as_object().ok_or_else(|| D::Error::custom("error must be an object"))?;
+        let m = v
+            .as_object()
+            .ok_or_else(|| D::Error::custom("error must be an object"))?;
         let class = m
             .get("class")
             .and_then(crate::Value::as_str)

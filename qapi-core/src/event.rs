@@ -20,8 +20,14 @@ impl Timestamp {
     /// before 1970 gives that here.)
     pub fn now() -> Timestamp {
         match SystemTime::now().duration_since(UNIX_EPOCH) {
-            Ok(d) => Timestamp { seconds: d.as_secs() as i64, microseconds: i64::from(d.subsec_micros()) },
-            Err(_) => Timestamp { seconds: -1, microseconds: -1 },
+            Ok(d) => Timestamp {
+                seconds: d.as_secs() as i64,
+                microseconds: i64::from(d.subsec_micros()),
+            },
+            Err(_) => Timestamp {
+                seconds: -1,
+                microseconds: -1,
+            },
         }
     }
 }
@@ -45,7 +51,11 @@ impl EventMessage {
     }
 
     /// [`EventMessage::new`] with a given timestamp.
-    pub fn at<E: Event>(event: &E, policy: CompatPolicy, timestamp: Timestamp) -> Option<EventMessage> {
+    pub fn at<E: Event>(
+        event: &E,
+        policy: CompatPolicy,
+        timestamp: Timestamp,
+    ) -> Option<EventMessage> {
         if policy.hides(E::SPECIAL_FEATURES) {
             return None;
         }
@@ -58,7 +68,11 @@ impl EventMessage {
             Ok(v) => Some(v),
             Err(_) => None,
         };
-        Some(EventMessage { name: E::NAME.to_owned(), data, timestamp })
+        Some(EventMessage {
+            name: E::NAME.to_owned(),
+            data,
+            timestamp,
+        })
     }
 
     /// The event as one JSON text in QEMU's member order, without line
@@ -66,7 +80,10 @@ impl EventMessage {
     pub fn write(&self, out: &mut Vec<u8>, opts: &WriteOptions) {
         let mut ts = Map::with_capacity(2);
         ts.push_unchecked("seconds".into(), Value::Int(self.timestamp.seconds));
-        ts.push_unchecked("microseconds".into(), Value::Int(self.timestamp.microseconds));
+        ts.push_unchecked(
+            "microseconds".into(),
+            Value::Int(self.timestamp.microseconds),
+        );
         let mut m = Map::with_capacity(3);
         m.push_unchecked("timestamp".into(), Value::Object(ts));
         m.push_unchecked("event".into(), Value::from(self.name.as_str()));

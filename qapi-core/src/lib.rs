@@ -35,10 +35,10 @@ pub use command::{Command, CommandInfo, Empty, Event};
 pub use decode::{Decoder, ObjectInput};
 pub use describe::SchemaBuilder;
 pub use dispatch::{Dispatched, Protocol, Response, Session};
-pub use registry::{Registry, ReplyFormat};
 pub use error::{Error, ErrorClass, Result};
 pub use event::{EventMessage, Timestamp};
 pub use policy::CompatPolicy;
+pub use registry::{Registry, ReplyFormat};
 #[cfg(feature = "tokio")]
 pub use server::{EventSender, Server, ServerConfig};
 pub use traits::{Kind, Qapi, QapiBranches, QapiEnum, QapiObject};
@@ -80,9 +80,9 @@ pub fn from_slice<T: Qapi>(json: &[u8]) -> Result<T> {
 /// two read differently). False positives (inside strings) only cost the
 /// slow path.
 fn has_integer_negative_zero(b: &[u8]) -> bool {
-    b.windows(2).enumerate().any(|(i, w)| {
-        w == b"-0" && !matches!(b.get(i + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9'))
-    })
+    b.windows(2)
+        .enumerate()
+        .any(|(i, w)| w == b"-0" && !matches!(b.get(i + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9')))
 }
 
 /// Describes `T` and everything it uses as a schema.

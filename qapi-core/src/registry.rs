@@ -21,8 +21,8 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, RwLock};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::command::{Command, CommandInfo, Event};
 use crate::decode::Decoder;
@@ -31,8 +31,8 @@ use crate::error::{Error, Result};
 use crate::json::WriteOptions;
 use crate::policy::CompatPolicy;
 use crate::qmp;
-use crate::schema::introspect::{Introspection, IntrospectOptions, introspect};
 use crate::schema::Schema;
+use crate::schema::introspect::{IntrospectOptions, Introspection, introspect};
 use crate::value::{Map, Value};
 
 /// A boxed future, as async handlers return.
@@ -99,10 +99,16 @@ pub struct Registry<S> {
     pub(crate) policy: CompatPolicy,
     pub(crate) version: qmp::VersionInfo,
     preconfig: AtomicBool,
-    schema_cache: Mutex<HashMap<(bool, bool, WriteOptions), Arc<Vec<u8>>>>,
+    schema_cache: Mutex<SchemaCache>,
     type_order: Option<&'static [&'static str]>,
-    crash_hook: Option<Box<dyn Fn(&str) + Send + Sync>>,
+    crash_hook: Option<Box<CrashHook>>,
 }
+
+/// `query-qmp-schema` replies by (unmasked, deprecated hidden, format).
+type SchemaCache = HashMap<(bool, bool, WriteOptions), Arc<Vec<u8>>>;
+
+/// Called with the command name when a `crash` compat policy triggers.
+type CrashHook = dyn Fn(&str) + Send + Sync;
 
 impl<S: Send + Sync + 'static> Default for Registry<S> {
     fn default() -> Self {
@@ -145,7 +151,10 @@ impl<S: Send + Sync + 'static> Registry<S> {
     }
 
     fn insert<C: Command>(&mut self, handler: Handler<S>) -> &mut Self {
-        let entry = CommandEntry { info: C::INFO, handler };
+        let entry = CommandEntry {
+            info: C::INFO,
+            handler,
+        };
         match self.by_name.get(C::NAME) {
             Some(&i) => {
                 // Registering again replaces the handler, keeping the position.
@@ -159,7 +168,10 @@ impl<S: Send + Sync + 'static> Registry<S> {
                 self.entries.push(EntryPoint::Command(i));
             }
         }
-        self.schema_cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.schema_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         self
     }
 
@@ -241,7 +253,10 @@ impl<S: Send + Sync + 'static> Registry<S> {
     /// Registers an event (for introspection; emit it through a server).
     pub fn event<E: Event>(&mut self) -> &mut Self {
         self.entries.push(EntryPoint::Event(E::describe_event));
-        self.schema_cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.schema_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         self
     }
 
@@ -252,7 +267,10 @@ impl<S: Send + Sync + 'static> Registry<S> {
     /// reaches them.
     pub fn types(&mut self, describe: fn(&mut SchemaBuilder)) -> &mut Self {
         self.extra_types.push(describe);
-        self.schema_cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.schema_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         self
     }
 
@@ -268,7 +286,10 @@ impl<S: Send + Sync + 'static> Registry<S> {
 
     /// Enables a command again.
     pub fn enable(&self, name: &str) {
-        self.disabled.write().unwrap_or_else(|e| e.into_inner()).remove(name);
+        self.disabled
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(name);
     }
 
     /// Whether the command exists and is enabled.
@@ -283,13 +304,20 @@ impl<S: Send + Sync + 'static> Registry<S> {
 
     pub(crate) fn disabled_reason(&self, name: &str) -> Option<Option<String>> {
         let d = self.disabled.read().unwrap_or_else(|e| e.into_inner());
-        if d.is_empty() { None } else { d.get(name).cloned() }
+        if d.is_empty() {
+            None
+        } else {
+            d.get(name).cloned()
+        }
     }
 
     /// Sets QEMU's `-compat` policy.
     pub fn set_policy(&mut self, policy: CompatPolicy) -> &mut Self {
         self.policy = policy;
-        self.schema_cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.schema_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         self
     }
 
@@ -336,7 +364,10 @@ impl<S: Send + Sync + 'static> Registry<S> {
     /// [`IntrospectOptions::type_order`].
     pub fn set_type_order(&mut self, order: &'static [&'static str]) -> &mut Self {
         self.type_order = Some(order);
-        self.schema_cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.schema_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         self
     }
 
@@ -397,7 +428,9 @@ impl<S: Send + Sync + 'static> Registry<S> {
             .iter()
             .rev()
             .filter(|c| !self.is_disabled(c.info.name))
-            .map(|c| qmp::CommandInfo { name: c.info.name.to_owned() })
+            .map(|c| qmp::CommandInfo {
+                name: c.info.name.to_owned(),
+            })
             .collect()
     }
 

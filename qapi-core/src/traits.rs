@@ -155,7 +155,10 @@ pub trait QapiBranches: Sized {
 /// types (other returns need the `command-returns-exceptions` pragma;
 /// here `#[qapi(returns_exception)]`).
 pub const fn returns_ok(kind: Kind, element: Option<Kind>) -> bool {
-    matches!((kind, element), (Kind::Object, _) | (Kind::Array, Some(Kind::Object)))
+    matches!(
+        (kind, element),
+        (Kind::Object, _) | (Kind::Array, Some(Kind::Object))
+    )
 }
 
 /// The meta-type of a QAPI type, as QEMU's messages describe it.
@@ -216,7 +219,11 @@ impl TypeFacts {
             Kind::Any => (Meta::Builtin, "any", 0),
             Kind::Alternate => (Meta::Alternate, "", 0),
         };
-        TypeFacts { meta, name, alternate }
+        TypeFacts {
+            meta,
+            name,
+            alternate,
+        }
     }
 }
 
@@ -242,6 +249,12 @@ pub struct ObjectFacts {
 
 impl ObjectFacts {
     /// Nothing known: no name, no members.
-    pub const UNKNOWN: ObjectFacts =
-        ObjectFacts { name: "", union: false, base: None, members: &[], branches: &[], conditional: false };
+    pub const UNKNOWN: ObjectFacts = ObjectFacts {
+        name: "",
+        union: false,
+        base: None,
+        members: &[],
+        branches: &[],
+        conditional: false,
+    };
 }

@@ -69,7 +69,11 @@ impl Value {
     /// Builds a number from an unsigned integer, keeping QEMU's
     /// preference for the signed representation.
     pub fn from_u64(n: u64) -> Value {
-        if n <= i64::MAX as u64 { Value::Int(n as i64) } else { Value::UInt(n) }
+        if n <= i64::MAX as u64 {
+            Value::Int(n as i64)
+        } else {
+            Value::UInt(n)
+        }
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -162,11 +166,15 @@ pub struct Map {
 
 impl Map {
     pub fn new() -> Map {
-        Map { entries: Vec::new() }
+        Map {
+            entries: Vec::new(),
+        }
     }
 
     pub fn with_capacity(n: usize) -> Map {
-        Map { entries: Vec::with_capacity(n) }
+        Map {
+            entries: Vec::with_capacity(n),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -182,7 +190,10 @@ impl Map {
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {

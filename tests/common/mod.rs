@@ -9,15 +9,22 @@ use qapi::{Command, Decoder, Map, Value};
 pub fn validate(request: &str) -> Result<(), String> {
     use qsd_mini::*;
     let v: Value = qapi::json::parse_one(request.as_bytes()).expect("test request is JSON");
-    let Value::Object(mut req) = v else { panic!("request is an object") };
-    let name = req.remove("execute").and_then(|v| v.as_str().map(str::to_owned)).expect("execute");
+    let Value::Object(mut req) = v else {
+        panic!("request is an object")
+    };
+    let name = req
+        .remove("execute")
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .expect("execute");
     let args = match req.remove("arguments") {
         Some(Value::Object(m)) => m,
         None => Map::new(),
         Some(other) => panic!("arguments not an object: {other}"),
     };
     fn run<C: Command>(args: Map) -> Result<(), String> {
-        C::decode_args(args, &mut Decoder::new()).map(|_| ()).map_err(|e| e.desc)
+        C::decode_args(args, &mut Decoder::new())
+            .map(|_| ())
+            .map_err(|e| e.desc)
     }
     match name.as_str() {
         "query-version" => run::<QueryVersion>(args),

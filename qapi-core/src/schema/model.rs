@@ -22,7 +22,10 @@ pub struct Feature {
 
 impl Feature {
     pub fn new(name: impl Into<String>) -> Feature {
-        Feature { name: name.into(), cond: None }
+        Feature {
+            name: name.into(),
+            cond: None,
+        }
     }
 
     /// `deprecated` and `unstable` are the features QEMU's compat policy
@@ -87,7 +90,14 @@ pub struct Member {
 
 impl Member {
     pub fn new(name: impl Into<String>, ty: TypeRef, optional: bool) -> Member {
-        Member { name: name.into(), ty, optional, features: Vec::new(), cond: None, doc: None }
+        Member {
+            name: name.into(),
+            ty,
+            optional,
+            features: Vec::new(),
+            cond: None,
+            doc: None,
+        }
     }
 }
 
@@ -102,7 +112,12 @@ pub struct EnumValue {
 
 impl EnumValue {
     pub fn new(name: impl Into<String>) -> EnumValue {
-        EnumValue { name: name.into(), features: Vec::new(), cond: None, doc: None }
+        EnumValue {
+            name: name.into(),
+            features: Vec::new(),
+            cond: None,
+            doc: None,
+        }
     }
 }
 
@@ -122,7 +137,12 @@ pub struct Branch {
 
 impl Branch {
     pub fn new(name: impl Into<String>, ty: TypeRef) -> Branch {
-        Branch { name: name.into(), ty, cond: None, doc: None }
+        Branch {
+            name: name.into(),
+            ty,
+            cond: None,
+            doc: None,
+        }
     }
 }
 
@@ -140,7 +160,10 @@ pub struct Common {
 
 impl Common {
     pub fn new(name: impl Into<String>) -> Common {
-        Common { name: name.into(), ..Common::default() }
+        Common {
+            name: name.into(),
+            ..Common::default()
+        }
     }
 }
 
@@ -256,7 +279,11 @@ pub struct EventDef {
 
 impl EventDef {
     pub fn new(name: impl Into<String>) -> EventDef {
-        EventDef { common: Common::new(name), args: ArgsDef::None, boxed: false }
+        EventDef {
+            common: Common::new(name),
+            args: ArgsDef::None,
+            boxed: false,
+        }
     }
 }
 
@@ -435,5 +462,6 @@ pub fn builtin(name: &str) -> Option<BuiltinJson> {
 }
 
 /// The values of the predefined enum `QType`, in order.
-pub const QTYPE_VALUES: &[&str] =
-    &["none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool"];
+pub const QTYPE_VALUES: &[&str] = &[
+    "none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool",
+];

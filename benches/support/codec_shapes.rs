@@ -87,14 +87,22 @@ pub fn input() -> String {
         jobs.push(format!(
             r#"{{"driver": "qcow2", "node-name": "q{i}", "file": {{"driver": "file", "filename": "/var/lib/images/disk{i}.qcow2", "aio": "native"}}, "lazy-refcounts": true}}"#
         ));
-        jobs.push(format!(r#"{{"driver": "raw", "node-name": "r{i}", "file": "q{i}", "offset": 4096}}"#));
-        jobs.push(format!(r#"{{"driver": "null-co", "node-name": "n{i}", "read-only": false, "size": 1048576}}"#));
+        jobs.push(format!(
+            r#"{{"driver": "raw", "node-name": "r{i}", "file": "q{i}", "offset": 4096}}"#
+        ));
+        jobs.push(format!(
+            r#"{{"driver": "null-co", "node-name": "n{i}", "read-only": false, "size": 1048576}}"#
+        ));
     }
-    format!(r#"{{"id": 42, "tags": ["a", "b", "c"], "jobs": [{}]}}"#, jobs.join(", "))
+    format!(
+        r#"{{"id": 42, "tags": ["a", "b", "c"], "jobs": [{}]}}"#,
+        jobs.join(", ")
+    )
 }
 
 /// A small command request.
-pub const SMALL: &[u8] = br#"{"execute": "block-job-cancel", "arguments": {"device": "job0", "force": true}, "id": 7}"#;
+pub const SMALL: &[u8] =
+    br#"{"execute": "block-job-cancel", "arguments": {"device": "job0", "force": true}, "id": 7}"#;
 
 /// A request with nested arguments (a flat union with an alternate).
 pub const NESTED: &[u8] = br#"{"execute": "blockdev-add", "arguments": {"driver": "qcow2", "node-name": "disk0", "file": {"driver": "file", "filename": "/var/lib/images/disk0.qcow2", "aio": "native"}, "backing": null, "lazy-refcounts": true}, "id": 8}"#;
