@@ -597,9 +597,9 @@ pub fn cfgs(attrs: &[Attribute]) -> Vec<Attribute> {
         .collect()
 }
 
-/// The predicates of `#[qapi::cond(...)]` (or `#[qapi_derive::cond(...)]`)
-/// attributes still on the item: written after `#[derive(Qapi)]`, they
-/// are expanded after the derive.
+/// The predicates of `#[qapi::cond(...)]` (also `#[qapi_derive::cond]`,
+/// or `#[cond]` imported) attributes still on the item: written after
+/// `#[derive(Qapi)]`, they are expanded after the derive.
 pub fn late_cfgs(attrs: &[Attribute]) -> Vec<TokenStream> {
     attrs
         .iter()
@@ -617,7 +617,9 @@ pub fn late_cfgs(attrs: &[Attribute]) -> Vec<TokenStream> {
                     .as_slice(),
                 &a.meta,
             ) {
-                (["qapi" | "qapi_derive", "cond"], syn::Meta::List(l)) => Some(l.tokens.clone()),
+                (["qapi" | "qapi_derive", "cond"] | ["cond"], syn::Meta::List(l)) => {
+                    Some(l.tokens.clone())
+                }
                 _ => None,
             }
         })

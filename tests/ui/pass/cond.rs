@@ -1,9 +1,9 @@
-//! `#[qapi_derive::cond(PRED)]` is `#[cfg(PRED)]` recorded as the item's
-//! QAPI condition, written before or after `#[derive(Qapi)]`.
-use qapi::Qapi;
+//! `#[qapi::cond(PRED)]` is `#[cfg(PRED)]` recorded as the item's QAPI
+//! condition, written before or after `#[derive(Qapi)]`.
 use qapi::schema::{Cond, Definition};
+use qapi::{Qapi, cond};
 
-#[qapi_derive::cond(debug_assertions)]
+#[qapi::cond(debug_assertions)]
 #[derive(Qapi)]
 #[qapi(struct)]
 struct Before {
@@ -18,7 +18,7 @@ struct After {
 }
 
 #[derive(Qapi)]
-#[qapi_derive::cond(not(debug_assertions))]
+#[cond(not(debug_assertions))]
 #[qapi(struct)]
 struct Absent {
     a: Missing,
