@@ -207,7 +207,9 @@ impl<'s> Graph<'s> {
             i += 1;
         }
         for name in extra_roots {
-            let Some(def) = schema.get(name) else { continue };
+            let Some(def) = schema.get(name) else {
+                continue;
+            };
             if def.is_entry_point() || g.by_name.contains_key(def.name()) {
                 continue;
             }
