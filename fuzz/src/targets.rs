@@ -22,8 +22,11 @@ use std::sync::{Arc, OnceLock};
 
 use qapi::json::{JsonError, JsonStreamer, Limits, WriteOptions};
 use qapi::policy::{CompatPolicy, InputPolicy, OutputPolicy};
-use qapi::server::{Closed, ServerConfig};
-use qapi::{Command, Decoder, Dispatched, Event, Map, Qapi, Registry, Session, Value};
+use qapi::server::{Closed, EventSender, RateLimits, ServerConfig};
+use qapi::{
+    Command, Decoder, Dispatched, Event, Map, Protocol, Qapi, Registry, ReplyFormat, Response,
+    Session, Value,
+};
 
 #[path = "../../tests/common/example.rs"]
 pub mod example;
@@ -530,7 +533,7 @@ fn registries() -> &'static Dispatch {
     })
 }
 
-fn declare_all(r: &mut Registry<()>) {
+fn declare_all<S: Send + Sync + 'static>(r: &mut Registry<S>) {
     macro_rules! declare {
         ($($t:ty),* $(,)?) => { $(r.declare::<$t>();)* };
     }
@@ -814,7 +817,16 @@ pub fn session_configs() -> &'static [(&'static str, fn() -> ServerConfig)] {
         ServerConfig::qmp().pretty(true)
     }
     fn qmp_small_limits() -> ServerConfig {
-        ServerConfig::qmp().limits(SMALL_LIMITS).queue_len(2)
+        // Small bounds everywhere, so that flow control holds requests
+        // back: two queued, one asynchronous OOB handler, little request
+        // memory and output buffer, tiny reads.
+        ServerConfig::qmp()
+            .limits(SMALL_LIMITS)
+            .queue_len(2)
+            .oob_in_flight(1)
+            .request_bytes(256)
+            .output_buffer(64)
+            .read_buffer(7)
     }
     fn ga() -> ServerConfig {
         ServerConfig::guest_agent()
@@ -829,46 +841,342 @@ pub fn session_configs() -> &'static [(&'static str, fn() -> ServerConfig)] {
     &CONFIGS
 }
 
+/// The registry of [`session`]: the one of [`dispatch`] (every command
+/// declared, QEMU's default policy, `guest-sync` echoing), plus handlers
+/// that take the server's other paths: `draw` emits a `DRAWN` event
+/// before its reply, `ping` (allow-oob) is asynchronous and yields to
+/// the runtime, `test-flags-command` (allow-oob) is synchronous,
+/// `coroutine-cmd` is an asynchronous in-band command, and
+/// `cmd-success-response` succeeds silently. The state is the event
+/// sender handlers emit through.
+fn session_registry() -> &'static Arc<Registry<EventSender>> {
+    static R: OnceLock<Arc<Registry<EventSender>>> = OnceLock::new();
+    R.get_or_init(|| {
+        let mut r = Registry::<EventSender>::new();
+        declare_all(&mut r);
+        r.event::<example::Drawn>();
+        r.command::<example::Draw, _>(|events, _| {
+            events.emit(&example::Drawn {
+                count: qapi::Size(1),
+            });
+            Ok(Vec::new())
+        });
+        r.command_async::<example::Ping, _, _>(|_, _| async {
+            tokio::task::yield_now().await;
+            tokio::task::yield_now().await;
+            Ok(qapi::Empty)
+        });
+        r.command::<ks::TestFlagsCommand, _>(|_, _| Ok(qapi::Empty));
+        r.command_async::<ks::CoroutineCmd, _, _>(|_, _| async {
+            tokio::task::yield_now().await;
+            Ok(qapi::Empty)
+        });
+        r.command::<ks::CmdSuccessResponse, _>(|_, _| Ok(qapi::Empty));
+        Arc::new(r)
+    })
+}
+
+/// FNV-1a of the whole input: the source of everything [`session`]
+/// derives from the input besides the bytes themselves.
+fn fnv(data: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in data {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// How [`session`] cuts the client's bytes and takes the server's: piece
+/// sizes (cycling), and which reads and writes first return `Pending`
+/// (bit `k % 64` for the `k`th call), so that the server runs handlers,
+/// answers and writes between pieces of input.
+#[derive(Clone, Debug)]
+struct Cutting {
+    sizes: Vec<usize>,
+    pending: u64,
+}
+
+impl Cutting {
+    fn new(h: u64, salt: u64) -> Cutting {
+        let h = (h ^ salt).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let sizes = match h % 4 {
+            // Byte by byte.
+            0 => vec![1],
+            // Whole reads.
+            1 => vec![usize::MAX],
+            // Small pieces of varying sizes.
+            _ => (0..8)
+                .map(|i| 1 + (h.rotate_left(i * 8) % 23) as usize)
+                .collect(),
+        };
+        Cutting {
+            sizes,
+            pending: h.rotate_left(29) & h.rotate_left(41),
+        }
+    }
+
+    /// The size of the `k`th piece, and whether the `k`th call first
+    /// returns `Pending`.
+    fn piece(&self, k: usize) -> (usize, bool) {
+        (
+            self.sizes[k % self.sizes.len()],
+            self.pending & (1 << (k % 64)) != 0,
+        )
+    }
+}
+
+/// The client's side of the connection: the input in pieces.
+struct ChunkedInput<'a> {
+    data: &'a [u8],
+    pos: usize,
+    cut: Cutting,
+    calls: usize,
+    /// The pending state of call `calls` was returned already.
+    waited: bool,
+}
+
+impl tokio::io::AsyncRead for ChunkedInput<'_> {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let (size, pend) = this.cut.piece(this.calls);
+        if pend && !this.waited {
+            this.waited = true;
+            cx.waker().wake_by_ref();
+            return std::task::Poll::Pending;
+        }
+        this.waited = false;
+        this.calls += 1;
+        let n = size.min(buf.remaining()).min(this.data.len() - this.pos);
+        buf.put_slice(&this.data[this.pos..this.pos + n]);
+        this.pos += n;
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+/// The client's side of the connection: takes the output in pieces.
+struct ChunkedOutput {
+    out: Vec<u8>,
+    cut: Cutting,
+    calls: usize,
+    waited: bool,
+}
+
+impl tokio::io::AsyncWrite for ChunkedOutput {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        let (size, pend) = this.cut.piece(this.calls);
+        if pend && !this.waited {
+            this.waited = true;
+            cx.waker().wake_by_ref();
+            return std::task::Poll::Pending;
+        }
+        this.waited = false;
+        this.calls += 1;
+        let n = size.min(buf.len());
+        this.out.extend_from_slice(&buf[..n]);
+        std::task::Poll::Ready(Ok(n))
+    }
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+thread_local! {
+    static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+}
+
+/// A request sent after the input (preceded by a 0xFF byte, which ends
+/// whatever the input left unfinished) in half of the runs: it must be
+/// answered, whatever came before (unless `quit`).
+const SENTINEL: &[u8] = b"\xff{\"execute\": \"query-version\", \"id\": \"fuzz-sentinel\"}";
+
+/// What the server must answer, worked out by dispatching the requests
+/// one after the other (the model of the session).
+struct Expected {
+    /// Replies to in-band requests and parse errors, in order (the last
+    /// one answers `quit` if [`Expected::quit`]).
+    inband: Vec<Value>,
+    /// Replies to `exec-oob` requests (in any order).
+    oob: Vec<Value>,
+    /// OOB requests after a successful `quit`: their replies may or may
+    /// not come.
+    oob_after_quit: Vec<Value>,
+    quit: bool,
+    /// Successful `draw`s after negotiation (each sends one event).
+    events: usize,
+}
+
+/// The model of a session: every item QEMU's reader gives for the whole
+/// input (without flushing: a partial request at the end is dropped)
+/// dispatched in order on one session; `exec-oob` requests see the
+/// session as it is when they are read, and change nothing.
+fn expected(
+    rt: &tokio::runtime::Runtime,
+    protocol: Protocol,
+    offer_oob: bool,
+    limits: Limits,
+    input: &[u8],
+) -> Option<Expected> {
+    let reg = session_registry();
+    let state = Arc::new(EventSender::with_rate_limits(RateLimits::none()));
+    let qmp = protocol == Protocol::Qmp;
+    let mut session = if qmp {
+        Session::qmp(offer_oob)
+    } else {
+        Session::guest_agent()
+    };
+    // As the server sets it (pretty output only changes the layout).
+    session.format = ReplyFormat {
+        write: WriteOptions::QEMU,
+        policy: reg.policy(),
+    };
+    let mut s = JsonStreamer::with_limits(limits);
+    s.feed(input);
+    let mut e = Expected {
+        inband: Vec::new(),
+        oob: Vec::new(),
+        oob_after_quit: Vec::new(),
+        quit: false,
+        events: 0,
+    };
+    let reply = |r: Response| {
+        let text = r.to_vec(&WriteOptions::QEMU);
+        qapi::json::parse_one(&text).ok()
+    };
+    for item in s.drain() {
+        let (is_oob, is_draw) = match &item {
+            Ok(Value::Object(m)) => (
+                qmp && m.contains_key("exec-oob") && !m.contains_key("execute"),
+                m.get("execute").and_then(Value::as_str) == Some("draw"),
+            ),
+            _ => (false, false),
+        };
+        if e.quit && !is_oob {
+            continue;
+        }
+        let response = match item {
+            Ok(v) => {
+                let mut oob_session = session.clone();
+                let target = if is_oob {
+                    &mut oob_session
+                } else {
+                    &mut session
+                };
+                match reg.dispatch(&state, target, v) {
+                    Dispatched::Reply(r) => Some(r),
+                    Dispatched::Silent => None,
+                    Dispatched::Pending(f) => rt.block_on(f),
+                }
+            }
+            Err(err) => Some(Response {
+                id: None,
+                body: Err(qapi::Error::generic(err.desc())),
+            }),
+        };
+        let Some(r) = response else { continue };
+        if is_draw && r.body.is_ok() && qmp && session.negotiated {
+            e.events += 1;
+        }
+        // A reply with a non-finite double (in its `id`) is not JSON:
+        // such sessions are not compared.
+        let v = reply(r)?;
+        if is_oob {
+            if e.quit {
+                e.oob_after_quit.push(v);
+            } else {
+                e.oob.push(v);
+            }
+        } else {
+            e.inband.push(v);
+            e.quit = session.quit;
+        }
+    }
+    Some(e)
+}
+
 /// Runs one server session (the async driver, `serve_split`, on a
-/// current-thread runtime) with the default-policy registry of
-/// [`dispatch`]: the client's bytes are the input, then end of input.
+/// current-thread runtime) over the client's bytes, delivered in pieces
+/// of input-derived sizes with input-derived pauses, the output taken in
+/// pieces too; in half of the runs [`SENTINEL`] follows the input.
 /// Checks: no panic; the session ends because the input ended or after
-/// `quit`; QMP output lines end in CRLF, guest-agent lines in LF (with a
-/// 0xFF byte before a `guest-sync-delimited` reply); the output is a
-/// sequence of JSON objects (unless a double overflowed to `inf`, which
-/// QEMU writes too): for QMP the greeting first, then replies
-/// (`return` or `error`, maybe `id`), never more replies than the input
-/// holds requests and errors.
+/// `quit`; QMP output lines end in CRLF, guest-agent lines in LF; the
+/// output is JSON (unless a double overflowed to `inf`, which QEMU
+/// writes too): for QMP the greeting first, then exactly the replies of
+/// the model ([`expected`]: in-band replies in order, OOB replies
+/// anywhere, ids echoed exactly, nothing after `quit`'s reply) and one
+/// `DRAWN` event per successful `draw`.
 pub fn session(data: &[u8]) {
     let Some((name, config, input)) = pick(session_configs(), data) else {
         return;
     };
     let config = config();
-    let ga = name == "ga";
+    let h = fnv(data);
+    let mut input = input.to_vec();
+    if h & 1 == 1 {
+        input.extend_from_slice(SENTINEL);
+    }
+    let ga = config.protocol() == Protocol::GuestAgent;
     let limits = if name == "qmp-small-limits" {
         SMALL_LIMITS
     } else {
         Limits::QEMU
     };
-    let reg = Arc::clone(&registries().registries[0]);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("runtime");
-    let mut out: Vec<u8> = Vec::new();
-    let closed = rt
-        .block_on(qapi::server::serve_split(
-            reg,
-            Arc::new(()),
-            input,
-            &mut out,
-            config,
-        ))
-        .expect("reading a byte slice does not fail");
+    let events = EventSender::with_rate_limits(RateLimits::none());
+    let config = config.events(events.clone());
+    let reg = Arc::clone(session_registry());
+    let (closed, out, want) = RUNTIME.with(|rt| {
+        let want = expected(rt, config.protocol(), name != "qmp-no-oob", limits, &input);
+        let reader = ChunkedInput {
+            data: &input,
+            pos: 0,
+            cut: Cutting::new(h, 1),
+            calls: 0,
+            waited: false,
+        };
+        let mut writer = ChunkedOutput {
+            out: Vec::new(),
+            cut: Cutting::new(h, 2),
+            calls: 0,
+            waited: false,
+        };
+        let closed = rt
+            .block_on(qapi::server::serve_split(
+                reg,
+                Arc::new(events),
+                reader,
+                &mut writer,
+                config,
+            ))
+            .expect("reading a byte slice does not fail");
+        (closed, writer.out, want)
+    });
     assert!(
         matches!(closed, Closed::Eof | Closed::Quit),
         "session ended with {closed:?}"
     );
+    if let Some(want) = &want {
+        assert_eq!(closed == Closed::Quit, want.quit, "closed after quit");
+    }
 
     // Line endings.
     if ga {
@@ -910,43 +1218,67 @@ pub fn session(data: &[u8]) {
     s.feed(&text);
     s.flush();
     let msgs: Vec<Result<Value, JsonError>> = s.drain().collect();
-    let overflowed = msgs.iter().any(|m| m.is_err());
-    if overflowed {
-        // Only a non-finite double (echoed in an `id`) makes output QEMU
-        // writes that is not JSON.
-        let t = lossy(&text);
-        assert!(
-            t.contains("inf") || t.contains("nan"),
-            "output is not JSON: {t}"
-        );
+    let Some(want) = want else {
+        // A reply holds a non-finite double (an `id` or a `guest-sync`
+        // argument of `1e400`), which QEMU writes as `inf`: not JSON.
+        if msgs.iter().any(|m| m.is_err()) {
+            let t = lossy(&text);
+            assert!(
+                t.contains("inf") || t.contains("nan"),
+                "output is not JSON: {t}"
+            );
+        }
         return;
+    };
+    if let Some(Err(e)) = msgs.iter().find(|m| m.is_err()) {
+        panic!("output is not JSON ({e}): {}", lossy(&text));
     }
-    let mut replies = 0;
-    for (i, m) in msgs.iter().enumerate() {
-        let Ok(Value::Object(m)) = m else {
+    let mut inband = want.inband.iter();
+    let mut oob = want.oob.clone();
+    let mut oob_late = want.oob_after_quit.clone();
+    let mut events = 0;
+    let mut after_quit = false;
+    for (i, m) in msgs.into_iter().enumerate() {
+        let Ok(m) = m else { unreachable!() };
+        let Value::Object(obj) = &m else {
             panic!("output message is not an object: {m:?}")
         };
-        let keys: Vec<&str> = m.keys().collect();
+        let keys: Vec<&str> = obj.keys().collect();
         if i == 0 && !ga {
             assert_eq!(keys, ["QMP"], "no greeting first");
             continue;
         }
+        if keys.contains(&"event") {
+            assert_eq!(keys, ["timestamp", "event", "data"], "event {m:?}");
+            assert_eq!(obj.get("event").and_then(Value::as_str), Some("DRAWN"));
+            events += 1;
+            continue;
+        }
+        assert!(!after_quit, "output after the reply to quit: {m:?}");
         let ok = keys == ["return"]
             || keys == ["return", "id"]
             || keys == ["error"]
-            || keys == ["id", "error"]
-            || keys.contains(&"event");
+            || keys == ["id", "error"];
         assert!(ok, "unexpected message with members {keys:?}");
-        if !keys.contains(&"event") {
-            replies += 1;
+        if inband.as_slice().first().is_some_and(|w| exact_eq(w, &m)) {
+            inband.next();
+            after_quit = want.quit && inband.as_slice().is_empty();
+        } else if let Some(k) = oob.iter().position(|w| exact_eq(w, &m)) {
+            oob.swap_remove(k);
+        } else if let Some(k) = oob_late.iter().position(|w| exact_eq(w, &m)) {
+            oob_late.swap_remove(k);
+        } else {
+            panic!(
+                "reply not expected: {m:?}\nnext in-band: {:?}\nOOB: {oob:?}",
+                inband.as_slice().first()
+            );
         }
     }
-    let mut s = JsonStreamer::with_limits(limits);
-    s.feed(input);
-    s.flush();
-    let requests = s.ready();
     assert!(
-        replies <= requests,
-        "{replies} replies to {requests} requests and errors"
+        inband.as_slice().is_empty(),
+        "in-band replies missing: {:?}",
+        inband.as_slice()
     );
+    assert!(oob.is_empty(), "OOB replies missing: {oob:?}");
+    assert_eq!(events, want.events, "DRAWN events");
 }

@@ -17,7 +17,9 @@ Seeds of the `decode` target are `<entry>\\n<JSON>`, where `<entry>` is
 a name in the table of fuzz/src/targets.rs (`qsd::BlockdevAdd`,
 `ks::UserDefFlatUnion`, `example::Shape`, ...); seeds of the `session`
 target are `<config>\\n<client bytes>` (`qmp`, `qmp-pretty`, `ga`, ...):
-each transcript section's input, and each transcript's whole input.
+each transcript section's input, each transcript's whole input, and the
+hand-written sessions of `SESSION_PATHS` below (the server's paths:
+OOB, queueing, asynchronous handlers, events, garbage, quit).
 
 Only standard Python 3. Existing seed files are replaced; files the
 fuzzer added (40-hex names) are left alone.
@@ -206,6 +208,67 @@ def dumps(v):
 
 
 # ---------------------------------------------------------------------
+# Sessions that take the server's paths (the handlers of the session
+# registry in fuzz/src/targets.rs: `draw` emits an event, `ping` is
+# asynchronous and allow-oob, `test-flags-command` synchronous and
+# allow-oob, `coroutine-cmd` asynchronous in-band, `cmd-success-response`
+# silent).
+
+CAPS_OOB = b'{"execute":"qmp_capabilities","arguments":{"enable":["oob"]}}\r\n'
+CAPS = b'{"execute":"qmp_capabilities"}\r\n'
+DRAW_RED = b'{"execute":"draw","arguments":{"shape":{"kind":"red","id":"r"}},"id":"draw-red"}'
+DRAW_BLUE = (b'{"execute":"draw","arguments":{"shape":{"kind":"blue","id":"b","x":-1,'
+             b'"tags":[1,2]},"alt":"s"},"id":"draw-blue"}')
+MIXED = (b'{"execute":"coroutine-cmd","id":1}{"exec-oob":"ping","id":"o1"}' + DRAW_RED +
+         b'{"exec-oob":"test-flags-command","id":"o2"}{"execute":"cmd-success-response","id":3}'
+         b'{"execute":"cmd-success-response","arguments":{"x":1},"id":4}'
+         b'{"exec-oob":"ping","id":"o3"}{"exec-oob":"ping","id":"o4"}' + DRAW_BLUE +
+         b'{"execute":"ping","id":5}{"exec-oob":"draw","id":"o5"}{"execute":"query-version","id":6}\r\n')
+
+
+def nested(depth, inner=b"1"):
+    return b"[" * depth + inner + b"]" * depth
+
+
+SESSION_PATHS = [
+    # OOB and in-band, synchronous and asynchronous, an event, silence.
+    ("paths-oob-mixed", b"qmp", CAPS_OOB + MIXED),
+    # The same with tiny queue, in-flight, memory and output bounds.
+    ("paths-oob-mixed-small", b"qmp-small-limits", CAPS_OOB + MIXED * 3),
+    ("paths-oob-mixed-pretty", b"qmp-pretty", CAPS_OOB + MIXED),
+    # Without OOB: exec-oob is an unexpected member, oob not available.
+    ("paths-no-oob", b"qmp-no-oob", CAPS_OOB + CAPS + MIXED),
+    ("paths-no-oob-negotiated", b"qmp", CAPS + MIXED),
+    # Before negotiation: only qmp_capabilities; no events.
+    ("paths-unnegotiated", b"qmp", MIXED + CAPS_OOB + DRAW_RED),
+    # Garbage between requests: the reader resynchronises.
+    ("paths-garbage", b"qmp", CAPS_OOB + b'{"execute": \xff' + DRAW_RED +
+     b'}]{"execute":"query-version","id":TRUE}\x01{"a":"\xc3\x28"}' +
+     b"{'execute':'ping','id':'sq'}" + b'{"execute":"query-version","id":"x"}}}' + DRAW_BLUE),
+    # A request cut off by the end of input is dropped.
+    ("paths-partial-at-eof", b"qmp", CAPS + DRAW_RED + b'{"execute":"query-version","id":"partial"'),
+    # Nested deeper than 64 (dispatched on a big stack), in-band and OOB.
+    ("paths-deep", b"qmp", CAPS_OOB +
+     b'{"execute":"guest-sync","arguments":{"arg":' + nested(100) + b'},"id":' + nested(90) + b'}' +
+     b'{"exec-oob":"ping","id":' + nested(200, b'"deep"') + b'}' +
+     b'{"execute":"draw","arguments":' + nested(70) + b'}'),
+    # Over the small limits.
+    ("paths-limits", b"qmp-small-limits", CAPS_OOB + nested(7) + b"[" + b"1," * 50 + b"1]" +
+     b'"' + b"x" * 40 + b'"' + DRAW_RED),
+    # quit while OOB requests run and wait; nothing after its reply.
+    ("paths-quit-oob", b"qmp", CAPS_OOB + b'{"exec-oob":"ping","id":"p1"}{"execute":"coroutine-cmd","id":1}'
+     b'{"execute":"quit","id":"q"}{"exec-oob":"ping","id":"late"}{"execute":"query-version","id":"never"}'),
+    ("paths-quit-small", b"qmp-small-limits", CAPS_OOB + MIXED + b'{"execute":"quit","id":"q"}' + MIXED),
+    # Non-finite numbers: written as inf, which is not JSON.
+    ("paths-inf", b"qmp", CAPS + b'{"execute":"guest-sync","arguments":{"arg":1e400},"id":-1e999}'),
+    # Guest agent: no greeting, no negotiation, exec-oob unexpected.
+    ("paths-ga", b"ga", b'{"execute":"guest-sync","arguments":{"arg":123},"id":1}\n' +
+     b'{"execute":"guest-sync-delimited","arguments":{"id":1}}\xff{"execute":"guest-sync","arguments":{"arg":"x"}}' +
+     b'{"exec-oob":"ping"}' + DRAW_RED + b'{"execute":"coroutine-cmd"}{"execute":"quit"}'),
+]
+
+
+# ---------------------------------------------------------------------
 
 class Corpus:
     def __init__(self, target):
@@ -296,6 +359,9 @@ def main():
                 session.add(tag, config + b"\n" + data)
         for config in (b"qmp", b"qmp-no-oob", b"qmp-small-limits") if not tag.startswith("qga") else (b"ga",):
             session.add(tag + "-all-" + config.decode(), config + b"\n" + whole, tag + "-all-" + config.decode())
+
+    for name, config, data in SESSION_PATHS:
+        session.add(name, config + b"\n" + data, name)
 
     # Literals of the existing tests.
     tests = {
