@@ -285,11 +285,15 @@ impl<'a> Item<'a> {
             "name_exception",
             matches!(
                 meta,
-                MetaKind::Struct | MetaKind::Union | MetaKind::Enum | MetaKind::Command(_)
+                MetaKind::Struct
+                    | MetaKind::Union
+                    | MetaKind::Enum
+                    | MetaKind::Command(_)
+                    | MetaKind::Event(_)
             ),
-            "structs, unions and enums (QEMU's 'member-name-exceptions') and commands \
-             ('command-name-exceptions'); QEMU has no exception for alternate branches, \
-             event names or command and event arguments",
+            "structs, unions and enums (QEMU's 'member-name-exceptions'), commands \
+             ('command-name-exceptions') and the arguments of commands and events (as QEMU \
+             before 6.0 allowed); QEMU has no exception for alternate branches",
         );
         only(
             cx,

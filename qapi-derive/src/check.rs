@@ -149,6 +149,21 @@ fn item_name(cx: &mut Ctxt, item: &Item) {
         MetaKind::SimpleUnion => "union",
         m => m.word(),
     };
+    // A legacy anonymous nested struct (QEMU 1.x, `'data': {'qemu':
+    // {'major': 'int'}}`) has no QAPI name of its own; the legacy loader
+    // names it `<owner>.<member>` (`VersionInfo.qemu`, `A.b.c` when
+    // nested further, `query-foo.opt` in a command's arguments): valid
+    // names joined by dots (the owner may hold dots itself,
+    // `__org.qemu_Foo.bar`). It cannot clash with a QAPI name, and the
+    // case rules of the owner's kind do not apply to it.
+    if item.meta == MetaKind::Struct && item.name_explicit && stem(name).is_none() {
+        let nested = name.match_indices('.').any(|(i, _)| {
+            stem(&name[..i]).is_some() && name[i + 1..].split('.').all(|m| stem(m).is_some())
+        });
+        if nested {
+            return;
+        }
+    }
     let Some(stem) = stem(name) else {
         cx.error(span, format!("{word} has an invalid name"));
         return;
@@ -193,9 +208,16 @@ fn item_name(cx: &mut Ctxt, item: &Item) {
 /// QEMU's `check_type_implicit`: member names of structs, union bases,
 /// commands and events.
 fn member_names(cx: &mut Ctxt, item: &Item, ms: &[Member]) {
-    let (permissive, can_except) = match item.meta {
-        MetaKind::Struct | MetaKind::Union => (exception(item), true),
-        _ => (false, false),
+    // Commands and events: QEMU 10 has no exception for their arguments,
+    // but schemas before 6.0 had `_` in them (QEMU 1.1 `bps_rd`); the
+    // attribute is their form.
+    let (permissive, hint) = match item.meta {
+        MetaKind::Struct | MetaKind::Union => (
+            exception(item),
+            "; add #[qapi(name_exception)] to the type to allow it (QEMU's pragma 'member-name-exceptions')",
+        ),
+        MetaKind::Command(_) | MetaKind::Event(_) => (item.name_exception.is_some(), ""),
+        _ => (false, ""),
     };
     for m in ms.iter().filter(|m| !m.base) {
         let key = if m.optional {
@@ -209,11 +231,6 @@ fn member_names(cx: &mut Ctxt, item: &Item, ms: &[Member]) {
             continue;
         };
         if !permissive && stem.chars().any(|c| c.is_ascii_uppercase() || c == '_') {
-            let hint = if can_except {
-                "; add #[qapi(name_exception)] to the type to allow it (QEMU's pragma 'member-name-exceptions')"
-            } else {
-                ""
-            };
             cx.error(
                 m.name_span,
                 format!("name of {src} must not use uppercase or '_'{hint}"),

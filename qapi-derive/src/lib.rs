@@ -28,7 +28,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// this crate lists them). QEMU's exceptions are attributes:
 /// `#[qapi(returns_exception)]` (pragma `command-returns-exceptions`) and
 /// `#[qapi(name_exception)]` (`member-name-exceptions` on a struct, union
-/// or enum, `command-name-exceptions` on a command).
+/// or enum, `command-name-exceptions` on a command; on a command or event
+/// also arguments with upper case or `_`, as schemas before QEMU 6.0 had).
 #[proc_macro_derive(Qapi, attributes(qapi))]
 pub fn derive_qapi(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -72,6 +72,10 @@
 //! * recursive types: a member, alternate branch or union branch whose
 //!   type is in the same cycle of by-value containment as its owner is
 //!   boxed (`Box<T>`);
+//! * names breaking today's case rules (member names with `_` or upper
+//!   case, allowed by QEMU's pragmas or, before 6.0, in any struct and
+//!   in command and event arguments) get `name_exception` on their
+//!   struct, union, enum, command or event;
 //! * commands with a non-object `returns` get `returns_exception`;
 //!   `'data': 'Type'` (boxed or not) → tuple struct with one field.
 //!
@@ -705,6 +709,19 @@ impl<'a> Gen<'a> {
             .then(|| "name_exception".to_owned())
     }
 
+    /// Whether inline arguments break today's case rules (`bps_rd` in
+    /// QEMU 1.1's `block_set_io_throttle`; schemas before 6.0 allowed
+    /// `_`): the derive takes `name_exception` on a command or event for
+    /// its arguments.
+    fn args_name_exception(args: &ArgsDef) -> bool {
+        match args {
+            ArgsDef::Inline(ms) => {
+                Self::name_exception(ms.iter().map(|m| m.name.as_str()), false).is_some()
+            }
+            ArgsDef::None | ArgsDef::Named(_) => false,
+        }
+    }
+
     // ---- one definition
 
     fn definition(&self, out: &mut String, d: &'a Definition) {
@@ -809,7 +826,9 @@ impl<'a> Gen<'a> {
                 if !c.generate {
                     q.push("gen = false".to_owned());
                 }
-                if crate::names::valid_name_stem(&c.common.name).is_some_and(|s| s.contains('_')) {
+                if crate::names::valid_name_stem(&c.common.name).is_some_and(|s| s.contains('_'))
+                    || Self::args_name_exception(&c.args)
+                {
                     q.push("name_exception".to_owned());
                 }
                 self.item_head(out, &c.common, "Debug, Clone, PartialEq", q, false);
@@ -819,6 +838,9 @@ impl<'a> Gen<'a> {
                 let mut q = vec![format!("event = {}", str_lit(&e.common.name))];
                 if e.boxed {
                     q.push("boxed".to_owned());
+                }
+                if Self::args_name_exception(&e.args) {
+                    q.push("name_exception".to_owned());
                 }
                 self.item_head(out, &e.common, "Debug, Clone, PartialEq", q, false);
                 self.args(out, d.name(), ident, &e.args);
