@@ -4,6 +4,10 @@
 pub use crate::command::{Command, CommandInfo, Empty, Event};
 pub use crate::decode::{Decoder, ObjectInput};
 pub use crate::describe::SchemaBuilder;
+pub use crate::describe::desc::{
+    ArgsDesc, BranchDesc, CommandDesc, CommonDesc, CondDesc, EventDesc, FeatureDesc, MemberDesc,
+    TagBranchDesc, TypeDesc, ValueDesc, tag_branches,
+};
 pub use crate::error::{Error, Result};
 pub use crate::policy::output_hidden;
 pub use crate::schema::{
@@ -40,14 +44,23 @@ pub fn serialize_object<T: QapiObject, S: serde::Serializer>(
 
 /// Decodes an enum value from a string.
 pub fn decode_enum<T: QapiEnum>(v: Value, d: &mut Decoder) -> Result<T> {
-    match v {
-        Value::String(s) => match T::from_name(&s) {
-            Some(t) => {
-                d.check_policy(t.special_features(), "value", &s)?;
-                Ok(t)
+    let s = enum_string(v, d)?;
+    match T::from_name(&s) {
+        Some(t) => {
+            let features = t.special_features();
+            if features != 0 {
+                d.check_policy(features, "value", &s)?;
             }
-            None => Err(d.enum_error(&s)),
-        },
+            Ok(t)
+        }
+        None => Err(d.enum_error(&s)),
+    }
+}
+
+// The untyped half of `decode_enum` (one copy for all enums).
+fn enum_string(v: Value, d: &Decoder) -> Result<String> {
+    match v {
+        Value::String(s) => Ok(s),
         _ => Err(d.type_error("string")),
     }
 }
@@ -58,84 +71,10 @@ pub fn alternate_error(d: &Decoder, type_name: &str) -> Error {
     d.alternate_error(type_name)
 }
 
-/// Builds a feature list from names.
-pub fn features(names: &[&str]) -> Vec<Feature> {
-    names.iter().map(|n| Feature::new(*n)).collect()
-}
-
-/// Builds the metadata of a member.
-pub fn member(
-    s: &mut SchemaBuilder,
-    name: &str,
-    ty: fn(&mut SchemaBuilder) -> TypeRef,
-    optional: bool,
-    features: Vec<Feature>,
-    cond: Option<Cond>,
-    doc: Option<&str>,
-) -> Member {
-    Member {
-        name: name.to_owned(),
-        ty: ty(s),
-        optional,
-        features,
-        cond,
-        doc: doc.map(str::to_owned),
-    }
-}
-
-/// Builds the common attributes of a definition.
-pub fn common(name: &str, features: Vec<Feature>, cond: Option<Cond>, doc: Option<&str>) -> Common {
-    Common {
-        name: name.to_owned(),
-        features,
-        cond,
-        doc: doc.map(str::to_owned),
-        source: None,
-    }
-}
-
-/// Builds an enum value's metadata.
-pub fn enum_value(
-    name: &str,
-    features: Vec<Feature>,
-    cond: Option<Cond>,
-    doc: Option<&str>,
-) -> EnumValue {
-    EnumValue {
-        name: name.to_owned(),
-        features,
-        cond,
-        doc: doc.map(str::to_owned),
-    }
-}
-
-/// Builds a branch's metadata.
-pub fn branch(
-    s: &mut SchemaBuilder,
-    name: &str,
-    ty: fn(&mut SchemaBuilder) -> TypeRef,
-    cond: Option<Cond>,
-    doc: Option<&str>,
-) -> Branch {
-    Branch {
-        name: name.to_owned(),
-        ty: ty(s),
-        cond,
-        doc: doc.map(str::to_owned),
-    }
-}
-
-/// A condition name.
-pub fn cond_name(n: &str) -> Cond {
-    Cond::Name(n.to_owned())
-}
-
-/// The name of a base type from its reference.
-pub fn base_name(t: TypeRef) -> Option<String> {
-    match t {
-        TypeRef::Named(n) => Some(n),
-        TypeRef::Array(_) => None,
-    }
+/// The branches of a union whose discriminator is missing (a compile
+/// error is reported elsewhere).
+pub fn no_branches(_: &mut SchemaBuilder) -> Vec<Branch> {
+    Vec::new()
 }
 
 /// Reads the `type` member of a simple union: a string (its value is

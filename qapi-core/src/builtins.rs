@@ -230,16 +230,20 @@ impl<T: Qapi> Qapi for Vec<T> {
         TypeRef::array(T::describe(s))
     }
     fn decode(v: Value, d: &mut Decoder) -> Result<Self> {
-        match v {
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    out.push(d.element(i, item)?);
-                }
-                Ok(out)
-            }
-            _ => Err(d.type_error("array")),
+        let items = array_items(v, d)?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            out.push(d.element(i, item)?);
         }
+        Ok(out)
+    }
+}
+
+// The untyped half of decoding a list (one copy for all element types).
+fn array_items(v: Value, d: &Decoder) -> Result<Vec<Value>> {
+    match v {
+        Value::Array(items) => Ok(items),
+        _ => Err(d.type_error("array")),
     }
 }
 

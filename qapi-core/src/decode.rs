@@ -264,10 +264,19 @@ impl Decoder {
 
     /// Decodes a complete object of type `T` from `v`.
     pub fn whole_object<T: crate::QapiObject>(&mut self, v: Value) -> Result<T> {
+        // Written for size: this is instantiated for every object type.
         let mut obj = self.object(v)?;
-        let t = T::decode_members(&mut obj, self)?;
-        self.finish(obj)?;
-        Ok(t)
+        let r = T::decode_members(&mut obj, self);
+        match self.close(obj, r.is_ok()) {
+            Ok(()) => r,
+            Err(e) => Err(e),
+        }
+    }
+
+    /// [`Decoder::finish`] after members were read successfully (`ok`);
+    /// after a failure, only drops the object.
+    fn close(&mut self, obj: ObjectInput, ok: bool) -> Result<()> {
+        if ok { self.finish(obj) } else { Ok(()) }
     }
 }
 
@@ -326,13 +335,8 @@ impl ObjectInput {
         name: &'static str,
         features: u8,
     ) -> Result<T> {
-        if features != 0 {
-            d.check_policy(features, "parameter", name)?;
-        }
-        match self.take(name) {
-            Some(v) => d.member(name, v),
-            None => Err(d.missing(name)),
-        }
+        let v = self.take_required(d, name, features)?;
+        d.member(name, v)
     }
 
     /// Reads an optional member; `null` is a value like any other (it is
@@ -344,12 +348,38 @@ impl ObjectInput {
         name: &'static str,
         features: u8,
     ) -> Result<Option<T>> {
+        match self.take_optional(d, name, features)? {
+            Some(v) => d.member(name, v).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    // The untyped halves of `required` and `optional`: one copy for
+    // every member type (the typed halves are instantiated per type).
+    fn take_required(
+        &mut self,
+        d: &mut Decoder,
+        name: &'static str,
+        features: u8,
+    ) -> Result<Value> {
+        if features != 0 {
+            d.check_policy(features, "parameter", name)?;
+        }
+        self.take(name).ok_or_else(|| d.missing(name))
+    }
+
+    fn take_optional(
+        &mut self,
+        d: &mut Decoder,
+        name: &'static str,
+        features: u8,
+    ) -> Result<Option<Value>> {
         match self.take(name) {
             Some(v) => {
                 if features != 0 {
                     d.check_policy(features, "parameter", name)?;
                 }
-                d.member(name, v).map(Some)
+                Ok(Some(v))
             }
             None => Ok(None),
         }

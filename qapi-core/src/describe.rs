@@ -1,8 +1,12 @@
 //! Building a [`Schema`] from Rust types.
 //!
 //! Each derived type's [`crate::Qapi::describe`] calls
-//! [`SchemaBuilder::define`], which adds the definition once (recursive
-//! types are fine) and returns a reference to it.
+//! [`SchemaBuilder::define_desc`] with a constant description of itself
+//! ([`desc`]); hand-written types may call [`SchemaBuilder::define`].
+//! Either adds the definition once (recursive types are fine) and
+//! returns a reference to it.
+
+pub mod desc;
 
 use std::any::TypeId;
 use std::collections::HashMap;
@@ -25,12 +29,24 @@ impl SchemaBuilder {
     /// Defines the type `name` implemented by Rust type `id` unless it is
     /// defined already, and returns a reference to it. `build` is called
     /// at most once per name; it may describe other types (and, through
-    /// them, this one again).
+    /// them, this one again). `build` is a plain function (a closure that
+    /// captures nothing), so that one copy of this method serves every
+    /// type of a schema: with a generic closure, a port of a thousand
+    /// types would compile a thousand copies.
     pub fn define(
         &mut self,
         name: &str,
         id: TypeId,
-        build: impl FnOnce(&mut SchemaBuilder) -> Definition,
+        build: fn(&mut SchemaBuilder) -> Definition,
+    ) -> TypeRef {
+        self.define_with(name, id, &build)
+    }
+
+    fn define_with(
+        &mut self,
+        name: &str,
+        id: TypeId,
+        build: &dyn Fn(&mut SchemaBuilder) -> Definition,
     ) -> TypeRef {
         if let Some(&(_, prev)) = self.index.get(name) {
             if prev.is_some() && prev != Some(id) {

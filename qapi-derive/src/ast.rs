@@ -406,13 +406,13 @@ impl<'a> Item<'a> {
         }
     }
 
-    /// Tokens building the item's `Common` metadata.
+    /// Tokens of the item's constant `CommonDesc`.
     pub fn common(&self) -> TokenStream {
         let name = &self.name;
         let features = features(&self.features);
         let cond = cond_of(&self.cfgs, &self.cond);
         let doc = doc(&self.doc);
-        quote!(__q::common(#name, #features, #cond, #doc))
+        quote!(__q::CommonDesc { name: #name, features: #features, cond: #cond, doc: #doc })
     }
 }
 
@@ -480,23 +480,20 @@ fn variant<'a>(cx: &mut Ctxt, meta: &MetaKind, v: &'a syn::Variant) -> Variant<'
 
 /// Tokens for a `Vec<Feature>`.
 pub fn features(fs: &[FeatureAttr]) -> TokenStream {
-    if fs.is_empty() {
-        return quote!(::std::vec::Vec::new());
-    }
-    let pushes = fs.iter().map(|f| {
+    let entries = fs.iter().map(|f| {
         let name = &f.name;
         match &f.cfg {
-            None => quote!(__f.push(__q::Feature::new(#name));),
+            None => quote!(__q::FeatureDesc { name: #name, cond: ::core::option::Option::None }),
             Some(pred) => {
                 let c = cond_pred(pred);
                 quote! {
                     #[cfg(#pred)]
-                    __f.push(__q::Feature { name: ::std::string::String::from(#name), cond: ::core::option::Option::Some(#c) });
+                    __q::FeatureDesc { name: #name, cond: ::core::option::Option::Some(#c) }
                 }
             }
         }
     });
-    quote!({ let mut __f = ::std::vec::Vec::new(); #(#pushes)* __f })
+    quote!(&[#(#entries),*])
 }
 
 /// The special-feature mask (`deprecated` = 1, `unstable` = 2).
@@ -531,12 +528,12 @@ pub fn inferred_meta(input: &DeriveInput) -> Option<MetaKind> {
     }
 }
 
-/// Tokens for the `Option<Cond>` recorded from `#[cfg]` attributes.
+/// Tokens for the `Option<CondDesc>` recorded from `#[cfg]` attributes.
 pub fn cond(cfgs: &[Attribute]) -> TokenStream {
     cond_of(cfgs, &[])
 }
 
-/// Tokens for the `Option<Cond>` of `#[cfg]` attributes and extra
+/// Tokens for the `Option<CondDesc>` of `#[cfg]` attributes and extra
 /// predicates.
 fn cond_of(cfgs: &[Attribute], extra: &[TokenStream]) -> TokenStream {
     let preds: Vec<TokenStream> = cfgs
@@ -553,20 +550,18 @@ fn cond_of(cfgs: &[Attribute], extra: &[TokenStream]) -> TokenStream {
             let p = &preds[0];
             quote!(::core::option::Option::Some(#p))
         }
-        _ => quote!(::core::option::Option::Some(__q::Cond::All(
-            ::std::vec![#(#preds),*]
-        ))),
+        _ => quote!(::core::option::Option::Some(__q::CondDesc::All(&[#(#preds),*]))),
     }
 }
 
-/// Tokens building a `Cond` from a cfg predicate: a name or `feature =
+/// Tokens of the `CondDesc` of a cfg predicate: a name or `feature =
 /// "NAME"` becomes the name; `all`, `any`, `not` nest; other predicates
 /// keep their Rust spelling.
 fn cond_pred(tokens: &TokenStream) -> TokenStream {
     match syn::parse2::<syn::Meta>(tokens.clone()) {
         Ok(syn::Meta::Path(p)) => {
             let s = quote!(#p).to_string().replace(' ', "");
-            quote!(__q::cond_name(#s))
+            quote!(__q::CondDesc::Name(#s))
         }
         Ok(syn::Meta::NameValue(nv)) if nv.path.is_ident("feature") => match &nv.value {
             syn::Expr::Lit(syn::ExprLit {
@@ -574,11 +569,11 @@ fn cond_pred(tokens: &TokenStream) -> TokenStream {
                 ..
             }) => {
                 let v = s.value();
-                quote!(__q::cond_name(#v))
+                quote!(__q::CondDesc::Name(#v))
             }
             _ => {
                 let s = tokens.to_string();
-                quote!(__q::cond_name(#s))
+                quote!(__q::CondDesc::Name(#s))
             }
         },
         Ok(syn::Meta::List(l)) if ["all", "any", "not"].iter().any(|w| l.path.is_ident(w)) => {
@@ -592,17 +587,17 @@ fn cond_pred(tokens: &TokenStream) -> TokenStream {
                 let inner = parts
                     .into_iter()
                     .next()
-                    .unwrap_or_else(|| quote!(__q::cond_name("")));
-                quote!(__q::Cond::Not(::std::boxed::Box::new(#inner)))
+                    .unwrap_or_else(|| quote!(__q::CondDesc::Name("")));
+                quote!(__q::CondDesc::Not(&#inner))
             } else if l.path.is_ident("all") {
-                quote!(__q::Cond::All(::std::vec![#(#parts),*]))
+                quote!(__q::CondDesc::All(&[#(#parts),*]))
             } else {
-                quote!(__q::Cond::Any(::std::vec![#(#parts),*]))
+                quote!(__q::CondDesc::Any(&[#(#parts),*]))
             }
         }
         _ => {
             let s = tokens.to_string();
-            quote!(__q::cond_name(#s))
+            quote!(__q::CondDesc::Name(#s))
         }
     }
 }

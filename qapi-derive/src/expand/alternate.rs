@@ -22,23 +22,11 @@ pub fn expand(item: &Item) -> TokenStream {
             }
         }
     });
-    let branches = vs.iter().map(|v| {
-        let bname = &v.name;
-        let describe = describe_of(v.ty.expect("filtered"));
-        let cond = ast::cond(&v.cfgs);
-        let doc = ast::doc(&v.doc);
-        let cfgs = &v.cfgs;
-        quote!(#(#cfgs)* __branches.push(__q::branch(__s, #bname, #describe, #cond, #doc));)
-    });
+    let branches = branch_descs(&vs);
     let common = item.common();
-    let describe = describe_fn(
-        item,
-        quote! {{
-            let mut __branches = ::std::vec::Vec::new();
-            #(#branches)*
-            __q::Definition::Alternate(__q::AlternateDef { common: #common, branches: __branches })
-        }},
-    );
+    let describe = describe_fn(quote! {
+        __q::TypeDesc::Alternate { common: #common, branches: #branches }
+    });
     let ser_arms = vs.iter().map(|v| {
         let (vi, cfgs) = (v.ident, &v.cfgs);
         quote!(#(#cfgs)* Self::#vi(__x) => __q::serde::Serialize::serialize(__x, __s),)

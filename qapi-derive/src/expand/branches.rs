@@ -41,17 +41,28 @@ pub fn expand(item: &Item) -> TokenStream {
         let (vi, cfgs, ty) = (v.ident, &v.cfgs, v.ty?);
         Some(quote_spanned!(ty.span()=> #(#cfgs)* Self::#vi(__x) => <#ty as __q::QapiObject>::serialize_members(__x, __m),))
     });
-    let listed = vs.iter().filter(|v| v.ty.is_some()).map(|v| {
-        let (vi, cfgs) = (v.ident, &v.cfgs);
-        let describe = describe_of(v.ty.expect("filtered"));
-        let cond = ast::cond(&v.cfgs);
-        let doc = ast::doc(&v.doc);
-        let value = value(vi);
-        quote! {
-            #(#cfgs)*
-            __branches.push(__q::branch(__s, __q::QapiEnum::as_str(&#value), #describe, #cond, #doc));
-        }
-    });
+    let listed: Vec<TokenStream> = vs
+        .iter()
+        .filter(|v| v.ty.is_some())
+        .map(|v| {
+            let (vi, cfgs) = (v.ident, &v.cfgs);
+            let describe = describe_of(v.ty.expect("filtered"));
+            let cond = ast::cond(&v.cfgs);
+            let doc = ast::doc(&v.doc);
+            let value = value(vi);
+            quote! {
+                #(#cfgs)*
+                __q::TagBranchDesc { tag: #value, ty: #describe, cond: #cond, doc: #doc }
+            }
+        })
+        .collect();
+    // The tag type is inferred from the listed values (no turbofish: a tag
+    // that is not an enum is then reported once, on the trait's bound).
+    let describe_branches = if listed.is_empty() {
+        quote!(::std::vec::Vec::new())
+    } else {
+        quote!(__q::tag_branches(__s, &[#(#listed),*]))
+    };
 
     let objects = vs.iter().filter_map(|v| {
         let ty = unboxed(v.ty?);
@@ -81,9 +92,7 @@ pub fn expand(item: &Item) -> TokenStream {
                 }
             }
             fn describe_branches(__s: &mut __q::SchemaBuilder) -> ::std::vec::Vec<__q::Branch> {
-                let mut __branches = ::std::vec::Vec::new();
-                #(#listed)*
-                __branches
+                #describe_branches
             }
         }
     }

@@ -26,10 +26,7 @@ fn args(item: &Item) -> Args {
             serialize: quote!(__q::serde::Serialize::serialize(&self.0, __s)),
             describe: {
                 let d = describe_of(ty);
-                quote!(match #d(__s) {
-                    __q::TypeRef::Named(__n) => __q::ArgsDef::Named(__n),
-                    __q::TypeRef::Array(_) => __q::ArgsDef::None,
-                })
+                quote!(__q::ArgsDesc::Named(#d))
             },
         },
         _ => {
@@ -37,7 +34,7 @@ fn args(item: &Item) -> Args {
             let reads = members.iter().map(read_member);
             let construct = construct(members);
             let writes = members.iter().map(write_member);
-            let meta = member_metadata(members.iter(), |_| None);
+            let descs = member_descs(members.iter(), |_| None);
             Args {
                 decode: quote! {
                     let mut __obj = __d.object(__q::Value::Object(__args))?;
@@ -54,10 +51,7 @@ fn args(item: &Item) -> Args {
                     }
                     __q::serde::ser::SerializeMap::end(__map)
                 },
-                describe: quote! {{
-                    #meta
-                    if __members.is_empty() { __q::ArgsDef::None } else { __q::ArgsDef::Inline(__members) }
-                }},
+                describe: quote!(__q::ArgsDesc::Inline(#descs)),
             }
         }
     }
@@ -89,7 +83,7 @@ pub fn expand_command(item: &Item) -> TokenStream {
     let (returns_ty, returns_meta) = match &o.returns {
         Some(t) => (quote!(#t), {
             let d = describe_of(t);
-            quote!(::core::option::Option::Some(#d(__s)))
+            quote!(::core::option::Option::Some(#d))
         }),
         None => (quote!(__q::Empty), quote!(::core::option::Option::None)),
     };
@@ -148,19 +142,17 @@ pub fn expand_command(item: &Item) -> TokenStream {
             };
             type Returns = #returns_ty;
             fn describe_command(__s: &mut __q::SchemaBuilder) {
-                let __args = #describe;
-                let __returns = #returns_meta;
-                __s.add(__q::Definition::Command(__q::CommandDef {
+                __s.add_command(&__q::CommandDesc {
                     common: #common,
-                    args: __args,
-                    returns: __returns,
+                    args: #describe,
+                    returns: #returns_meta,
                     boxed: #boxed,
                     success_response: #sr,
                     allow_oob: #oob,
                     allow_preconfig: #pre,
                     coroutine: #co,
                     generate: #generate,
-                }));
+                });
             }
             fn decode_args(__args: __q::Map, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 #decode
@@ -197,12 +189,7 @@ pub fn expand_event(item: &Item) -> TokenStream {
             const NAME: &'static str = #name;
             const SPECIAL_FEATURES: u8 = #mask;
             fn describe_event(__s: &mut __q::SchemaBuilder) {
-                let __args = #describe;
-                __s.add(__q::Definition::Event(__q::EventDef {
-                    common: #common,
-                    args: __args,
-                    boxed: #boxed,
-                }));
+                __s.add_event(&__q::EventDesc { common: #common, args: #describe, boxed: #boxed });
             }
             fn decode_data(__args: __q::Map, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 #decode

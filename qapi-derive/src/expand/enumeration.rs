@@ -15,21 +15,16 @@ pub fn expand(item: &Item) -> TokenStream {
         let cond = ast::cond(&v.cfgs);
         let doc = ast::doc(&v.doc);
         let cfgs = &v.cfgs;
-        quote!(#(#cfgs)* __values.push(__q::enum_value(#name, #features, #cond, #doc));)
+        quote!(#(#cfgs)* __q::ValueDesc { name: #name, features: #features, cond: #cond, doc: #doc })
     });
     let common = item.common();
     let prefix = match &item.prefix {
-        Some(p) => quote!(::core::option::Option::Some(::std::string::String::from(#p))),
+        Some(p) => quote!(::core::option::Option::Some(#p)),
         None => quote!(::core::option::Option::None),
     };
-    let describe = describe_fn(
-        item,
-        quote! {{
-            let mut __values = ::std::vec::Vec::new();
-            #(#values)*
-            __q::Definition::Enum(__q::EnumDef { common: #common, values: __values, prefix: #prefix })
-        }},
-    );
+    let describe = describe_fn(quote! {
+        __q::TypeDesc::Enum { common: #common, values: &[#(#values),*], prefix: #prefix }
+    });
     let all = vs.iter().map(|v| {
         let (vi, cfgs) = (v.ident, &v.cfgs);
         quote!(#(#cfgs)* Self::#vi)

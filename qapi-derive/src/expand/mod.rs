@@ -75,12 +75,11 @@ pub fn serde_impls(item: &Item, serialize_body: TokenStream) -> TokenStream {
     }
 }
 
-/// `define(name, TypeId::of::<Self>(), |__s| <definition>)`.
-pub fn describe_fn(item: &Item, definition: TokenStream) -> TokenStream {
-    let name = &item.name;
+/// `describe` from the constant `TypeDesc` of the type.
+pub fn describe_fn(desc: TokenStream) -> TokenStream {
     quote! {
         fn describe(__s: &mut __q::SchemaBuilder) -> __q::TypeRef {
-            __s.define(#name, __q::TypeId::of::<Self>(), |__s| #definition)
+            __s.define_desc(__q::TypeId::of::<Self>(), &#desc)
         }
     }
 }
@@ -96,12 +95,12 @@ pub fn local(m: &Member) -> syn::Ident {
     format_ident!("__m_{}", m.ident.unraw())
 }
 
-/// Statements pushing each member's metadata into `__members`.
-pub fn member_metadata<'a>(
+/// The constant `&[MemberDesc]` of members (each under its cfgs).
+pub fn member_descs<'a>(
     members: impl Iterator<Item = &'a Member<'a>>,
     ty_override: impl Fn(&Member) -> Option<TokenStream>,
 ) -> TokenStream {
-    let pushes = members.map(|m| {
+    let entries = members.map(|m| {
         let name = &m.name;
         let optional = m.optional;
         let describe = ty_override(m).unwrap_or_else(|| describe_of(m.ty));
@@ -111,13 +110,27 @@ pub fn member_metadata<'a>(
         let cfgs = &m.cfgs;
         quote! {
             #(#cfgs)*
-            __members.push(__q::member(__s, #name, #describe, #optional, #features, #cond, #doc));
+            __q::MemberDesc {
+                name: #name, ty: #describe, optional: #optional,
+                features: #features, cond: #cond, doc: #doc,
+            }
         }
     });
-    quote! {
-        let mut __members = ::std::vec::Vec::new();
-        #(#pushes)*
-    }
+    quote!(&[#(#entries),*])
+}
+
+/// The constant `&[BranchDesc]` of an alternate's or simple union's
+/// branches.
+pub fn branch_descs(vs: &[&ast::Variant]) -> TokenStream {
+    let entries = vs.iter().map(|v| {
+        let name = &v.name;
+        let describe = describe_of(v.ty.expect("a branch has a type"));
+        let cond = ast::cond(&v.cfgs);
+        let doc = ast::doc(&v.doc);
+        let cfgs = &v.cfgs;
+        quote!(#(#cfgs)* __q::BranchDesc { name: #name, ty: #describe, cond: #cond, doc: #doc })
+    });
+    quote!(&[#(#entries),*])
 }
 
 /// Statement reading one member from `__o` into its local.

@@ -69,7 +69,7 @@ pub fn expand(item: &Item) -> TokenStream {
     });
 
     // ---- metadata
-    let own = member_metadata(members.iter().filter(|m| !m.base), |m| {
+    let own = member_descs(members.iter().filter(|m| !m.base), |m| {
         if is_disc(m) {
             let ty = m.ty;
             Some(
@@ -80,42 +80,39 @@ pub fn expand(item: &Item) -> TokenStream {
         }
     });
     let common = item.common();
-    let definition = if is_union {
+    let desc = if is_union {
         let disc = disc_name.unwrap_or_default();
         let branches = members
             .iter()
             .filter(|m| is_disc(m))
             .map(|m| {
                 let ty = m.ty;
-                quote_spanned!(ty.span()=> <#ty as __q::QapiBranches>::describe_branches(__s))
+                quote_spanned!(ty.span()=> <#ty as __q::QapiBranches>::describe_branches)
             })
             .next()
-            .unwrap_or_else(|| quote!(::std::vec::Vec::new()));
-        quote! {{
-            #own
-            __q::Definition::Union(__q::UnionDef {
+            .unwrap_or_else(|| quote!(__q::no_branches));
+        quote! {
+            __q::TypeDesc::Union {
                 common: #common,
-                base: __q::UnionBase::Inline(__members),
-                discriminator: ::std::string::String::from(#disc),
+                members: #own,
+                discriminator: #disc,
                 branches: #branches,
-            })
-        }}
+            }
+        }
     } else {
         let base = members
             .iter()
             .find(|m| m.base)
             .map(|m| {
                 let d = describe_of(m.ty);
-                quote!(__q::base_name(#d(__s)))
+                quote!(::core::option::Option::Some(#d))
             })
             .unwrap_or_else(|| quote!(::core::option::Option::None));
-        quote! {{
-            let __base = #base;
-            #own
-            __q::Definition::Struct(__q::StructDef { common: #common, base: __base, members: __members })
-        }}
+        quote! {
+            __q::TypeDesc::Struct { common: #common, base: #base, members: #own }
+        }
     };
-    let describe = describe_fn(item, definition);
+    let describe = describe_fn(desc);
     let serde = serde_impls(item, quote!(__q::serialize_object(self, __s)));
     let ctor = if is_union {
         TokenStream::new()

@@ -27,23 +27,11 @@ pub fn expand(item: &Item) -> TokenStream {
             }
         }
     });
-    let branches = vs.iter().map(|v| {
-        let bname = &v.name;
-        let describe = describe_of(v.ty.expect("filtered"));
-        let cond = ast::cond(&v.cfgs);
-        let doc = ast::doc(&v.doc);
-        let cfgs = &v.cfgs;
-        quote!(#(#cfgs)* __branches.push(__q::branch(__s, #bname, #describe, #cond, #doc));)
-    });
+    let branches = branch_descs(&vs);
     let common = item.common();
-    let describe = describe_fn(
-        item,
-        quote! {{
-            let mut __branches = ::std::vec::Vec::new();
-            #(#branches)*
-            __q::Definition::SimpleUnion(__q::SimpleUnionDef { common: #common, branches: __branches })
-        }},
-    );
+    let describe = describe_fn(quote! {
+        __q::TypeDesc::SimpleUnion { common: #common, branches: #branches }
+    });
     let serde = serde_impls(item, quote!(__q::serialize_object(self, __s)));
     let facts = facts(item, quote!(Union), quote!(__q::json_types::OBJECT));
     let name = &item.name;
