@@ -17,6 +17,19 @@
 //!
 //! "Full" names are paths such as `actions[0].data.node`; "bare" names
 //! are the last member name, or `null` for a list element.
+//!
+//! # Deep values
+//!
+//! Decoding recurses once per level of nesting (through [`Decoder::member`]
+//! and [`Decoder::element`]), and in a debug build one level of a
+//! recursive type takes a few KiB of stack: QEMU's 1024 levels would not
+//! fit in the 2 MiB of an ordinary thread. So the decoder watches the
+//! stack it uses: once a stretch of nested decoding has used
+//! [`STACK_STRETCH`] bytes, the next level goes on on a thread of its own
+//! (scoped, with a stack of [`STACK_STRETCH_THREAD`] bytes) while this one
+//! waits. Values nested deeper than [`MAX_DEPTH`] levels (only a value
+//! built in memory can be: QEMU's JSON parser refuses them) are refused
+//! with QEMU's `JSON nesting depth limit exceeded`.
 
 use crate::Qapi;
 use crate::error::{Error, Result};
@@ -30,6 +43,18 @@ enum Seg {
     Index(usize),
 }
 
+/// The deepest nesting decoded, QEMU's JSON parser's limit (its
+/// `MAX_NESTING`): a value from QMP input is never deeper.
+pub const MAX_DEPTH: usize = crate::json::Limits::QEMU.max_nesting;
+
+/// Stack a stretch of nested decoding may use before the next level
+/// continues on a thread of its own (see [the module documentation](self#deep-values)).
+pub const STACK_STRETCH: usize = 256 << 10;
+
+/// Stack size of a thread that continues a deep decoding: a stretch and
+/// one more level, with plenty to spare (only touched pages take memory).
+pub const STACK_STRETCH_THREAD: usize = 2 << 20;
+
 /// State of one decoding run: the path to the current value and the
 /// input compat policy.
 #[derive(Debug)]
@@ -38,6 +63,9 @@ pub struct Decoder {
     policy: CompatPolicy,
     strict: bool,
     crashed: bool,
+    /// Where on the stack the current stretch of nested decoding began
+    /// (an address; 0 before the first level).
+    stack_mark: usize,
 }
 
 impl Default for Decoder {
@@ -55,6 +83,7 @@ impl Decoder {
             policy: CompatPolicy::default(),
             strict: true,
             crashed: false,
+            stack_mark: 0,
         }
     }
 
@@ -219,7 +248,7 @@ impl Decoder {
     #[inline]
     pub fn member<T: Qapi>(&mut self, name: &'static str, v: Value) -> Result<T> {
         self.path.push(Seg::Member(name));
-        let r = T::decode(v, self);
+        let r = self.nested(v);
         self.path.pop();
         r
     }
@@ -237,9 +266,59 @@ impl Decoder {
     #[inline]
     pub fn element<T: Qapi>(&mut self, index: usize, v: Value) -> Result<T> {
         self.path.push(Seg::Index(index));
-        let r = T::decode(v, self);
+        let r = self.nested(v);
         self.path.pop();
         r
+    }
+
+    /// Decodes `v`, one level deeper than the last (its segment is on
+    /// the path): refuses to go deeper than [`MAX_DEPTH`], and goes on on
+    /// a new thread when this stretch has used [`STACK_STRETCH`] bytes of
+    /// stack.
+    fn nested<T: Qapi>(&mut self, v: Value) -> Result<T> {
+        let depth = self.path.len();
+        if depth > MAX_DEPTH {
+            return Err(Error::generic("JSON nesting depth limit exceeded"));
+        }
+        let here = stack_position();
+        if depth == 1 || self.stack_mark == 0 {
+            self.stack_mark = here;
+        } else if here.abs_diff(self.stack_mark) > STACK_STRETCH {
+            return self.on_new_stack(v);
+        }
+        T::decode(v, self)
+    }
+
+    /// Decodes `v` on a thread of its own (scoped: this one waits), where
+    /// a new stretch begins. Without a thread (none can be spawned), goes
+    /// on here.
+    #[cold]
+    #[inline(never)]
+    fn on_new_stack<T: Qapi>(&mut self, v: Value) -> Result<T> {
+        let saved = self.stack_mark;
+        let input = std::sync::Mutex::new(Some(v));
+        let slot = &input;
+        let decoder = &mut *self;
+        let done = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("qapi-deep-decode".into())
+                .stack_size(STACK_STRETCH_THREAD)
+                .spawn_scoped(scope, move || {
+                    let v = slot.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+                    decoder.stack_mark = 0;
+                    Some(T::decode(v, decoder))
+                })
+                .ok()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        });
+        self.stack_mark = saved;
+        match done.flatten() {
+            Some(r) => r,
+            None => {
+                let v = input.into_inner().unwrap_or_else(|e| e.into_inner());
+                T::decode(v.expect("the value is decoded once"), self)
+            }
+        }
     }
 
     /// Starts decoding an object: fails with `expected: object` unless `v`
@@ -278,6 +357,14 @@ impl Decoder {
     fn close(&mut self, obj: ObjectInput, ok: bool) -> Result<()> {
         if ok { self.finish(obj) } else { Ok(()) }
     }
+}
+
+/// About where the stack is now: the address of a local of a function
+/// that is never inlined.
+#[inline(never)]
+fn stack_position() -> usize {
+    let marker = 0u8;
+    std::ptr::from_ref(std::hint::black_box(&marker)).addr()
 }
 
 /// An input object being decoded: members are taken out as they are

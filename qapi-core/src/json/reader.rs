@@ -25,8 +25,8 @@ use crate::value::{Map, Value};
 /// They also bound the reader's memory: the token buffer never exceeds
 /// `max_token_size + 1` bytes, and a partial message is at most
 /// `max_token_count` tokens. (Values nested much deeper than QEMU's 1024
-/// levels may exhaust the stack when they are dropped or written, which
-/// is recursive.)
+/// levels may exhaust the stack when they are dropped, which is
+/// recursive; typed decoding refuses them.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Limits {
     /// Deepest allowed brace + bracket nesting (QEMU: 1024).

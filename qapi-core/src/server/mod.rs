@@ -279,7 +279,7 @@ impl ServerConfig {
     /// exceeded`) and the connection goes on. They bound what one request
     /// may buffer: lower them for clients you do not trust with that much
     /// memory. Keep `max_nesting` at 1024 or below: values are dropped
-    /// and written recursively.
+    /// recursively, and typed decoding refuses deeper ones.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
