@@ -392,18 +392,20 @@ impl ObjectInput {
     /// Takes member `name` out of the object, if present.
     pub fn take(&mut self, name: &str) -> Option<Value> {
         let n = self.entries.len();
+        if self.ntaken == n {
+            // Everything was read: the optional members left are absent.
+            return None;
+        }
         // Input usually lists members in declaration order: start looking
         // after the last member found.
-        for k in 0..n {
-            let i = (self.cursor + k) % n;
-            if !self.taken.is_taken(i) && self.entries[i].0 == name {
-                self.taken.take(i);
-                self.ntaken += 1;
-                self.cursor = i + 1;
-                return Some(std::mem::take(&mut self.entries[i].1));
-            }
-        }
-        None
+        let start = self.cursor.min(n);
+        let i = (start..n)
+            .chain(0..start)
+            .find(|&i| !self.taken.is_taken(i) && self.entries[i].0 == name)?;
+        self.taken.take(i);
+        self.ntaken += 1;
+        self.cursor = i + 1;
+        Some(std::mem::take(&mut self.entries[i].1))
     }
 
     /// Whether member `name` is present and not yet taken.

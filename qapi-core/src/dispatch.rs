@@ -235,6 +235,52 @@ impl Future for CatchUnwind {
 /// Checks the request envelope; returns the command name, whether it
 /// came as `exec-oob`, and the arguments.
 fn check_envelope(req: &mut Map, session: &Session) -> Result<(String, bool, Map), Error> {
+    if !envelope_is_valid(req, session) {
+        check_envelope_in_order(req, session)?;
+    }
+    let oob = req.contains_key("exec-oob");
+    let exec = if oob { "exec-oob" } else { "execute" };
+    let name = match req.remove(exec) {
+        Some(Value::String(name)) => name,
+        // Not reached: checked above.
+        _ => return Err(Error::generic("QMP input lacks member 'execute'")),
+    };
+    let args = match req.remove("arguments") {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    Ok((name, oob, args))
+}
+
+/// Whether the request's members are all acceptable (the usual case),
+/// checked in any order: one string `execute` (or, with OOB, `exec-oob`),
+/// an object `arguments`, an `id`.
+fn envelope_is_valid(req: &Map, session: &Session) -> bool {
+    let mut execs = 0;
+    for (key, value) in req.entries() {
+        let ok = match key.as_str() {
+            "execute" => {
+                execs += 1;
+                matches!(value, Value::String(_))
+            }
+            "exec-oob" if session.oob => {
+                execs += 1;
+                matches!(value, Value::String(_))
+            }
+            "arguments" => matches!(value, Value::Object(_)),
+            "id" => true,
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    execs == 1
+}
+
+/// The envelope's checks in QEMU's order, which decides which problem is
+/// reported when there are several.
+fn check_envelope_in_order(req: &Map, session: &Session) -> Result<(), Error> {
     // The members in QEMU's dictionary order. Requests have few members
     // (keys are unique: the parser rejects duplicates), so sort
     // (bucket, index) pairs on the stack.
@@ -281,19 +327,10 @@ fn check_envelope(req: &mut Map, session: &Session) -> Result<(String, bool, Map
             )));
         }
     }
-    let Some(exec) = exec else {
+    if exec.is_none() {
         return Err(Error::generic("QMP input lacks member 'execute'"));
-    };
-    let oob = exec == "exec-oob";
-    let exec = if oob { "exec-oob" } else { "execute" };
-    let Some(Value::String(name)) = req.remove(exec) else {
-        unreachable!("checked above")
-    };
-    let args = match req.remove("arguments") {
-        Some(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
-    Ok((name, oob, args))
+    }
+    Ok(())
 }
 
 impl<S: Send + Sync + 'static> Registry<S> {

@@ -97,40 +97,33 @@ fn qemu_reads_differently(b: &[u8]) -> bool {
     if b.len() > json::Limits::QEMU.max_token_count {
         return true;
     }
-    for (i, &c) in b.iter().enumerate() {
+    // Jump between the bytes that can start a difference (memchr's
+    // vectorised search: this runs on every text `from_slice` reads).
+    for i in memchr::memchr3_iter(b'0', b'-', b'\\', b) {
         let next = b.get(i + 1).copied();
-        match c {
+        let differs = match b[i] {
+            // A `0` that starts a number (not after a digit or `.`) and
+            // is followed by an exponent.
             b'0' => {
-                // A `0` that starts a number (not after a digit or `.`)
-                // and is followed by an exponent.
-                let starts = i == 0 || !matches!(b[i - 1], b'0'..=b'9' | b'.');
-                if starts && matches!(next, Some(b'e' | b'E')) {
-                    return true;
-                }
+                matches!(next, Some(b'e' | b'E'))
+                    && (i == 0 || !matches!(b[i - 1], b'0'..=b'9' | b'.'))
             }
             b'-' => {
-                if next == Some(b'0')
+                next == Some(b'0')
                     && !matches!(b.get(i + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9'))
-                {
-                    return true;
-                }
             }
-            b'\\' => {
-                if next == Some(b'u') {
-                    return true;
-                }
-            }
-            // Lead bytes of the UTF-8 forms of U+F000..U+FFFF and of the
-            // supplementary planes.
-            0xEF..=0xF4 => {
-                if is_noncharacter_utf8(&b[i..]) {
-                    return true;
-                }
-            }
-            _ => {}
+            _ => next == Some(b'u'),
+        };
+        if differs {
+            return true;
         }
     }
-    false
+    // Lead bytes of the UTF-8 forms of U+F000..U+FFFF and of the
+    // supplementary planes.
+    !b.is_ascii()
+        && b.iter()
+            .enumerate()
+            .any(|(i, &c)| (0xEF..=0xF4).contains(&c) && is_noncharacter_utf8(&b[i..]))
 }
 
 /// Whether `s` starts with the UTF-8 form of a Unicode noncharacter

@@ -74,7 +74,7 @@ pub struct CommonDesc {
 }
 
 impl CommonDesc {
-    fn to_common(&self) -> Common {
+    fn to_common(self) -> Common {
         Common {
             name: self.name.to_owned(),
             features: features(self.features),
@@ -282,7 +282,7 @@ pub enum ArgsDesc {
 impl ArgsDesc {
     fn to_args(self, s: &mut SchemaBuilder) -> ArgsDef {
         match self {
-            ArgsDesc::Inline(ms) if ms.is_empty() => ArgsDef::None,
+            ArgsDesc::Inline([]) => ArgsDef::None,
             ArgsDesc::Inline(ms) => ArgsDef::Inline(members(s, ms)),
             ArgsDesc::Named(ty) => match ty(s) {
                 TypeRef::Named(n) => ArgsDef::Named(n),
