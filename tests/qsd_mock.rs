@@ -267,8 +267,10 @@ impl Peer {
         };
         let mut out = vec![self.recv(Duration::from_secs(10)).expect("greeting")];
         for r in requests {
-            self.input.write_all(r.as_bytes()).unwrap();
-            self.input.write_all(b"\n").unwrap();
+            // One write: the server acts on a request as soon as its
+            // closing brace arrives, and after `quit` it closes the
+            // connection, so a separate write of the newline could fail.
+            self.input.write_all(format!("{r}\n").as_bytes()).unwrap();
             self.input.flush().unwrap();
             loop {
                 let v = self.recv(Duration::from_secs(10)).expect("reply");
