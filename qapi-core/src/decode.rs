@@ -31,6 +31,8 @@
 //! built in memory can be: QEMU's JSON parser refuses them) are refused
 //! with QEMU's `JSON nesting depth limit exceeded`.
 
+use std::any::Any;
+
 use crate::Qapi;
 use crate::error::{Error, Result};
 use crate::policy::{CompatPolicy, InputPolicy};
@@ -41,6 +43,13 @@ use crate::value::{Map, Value};
 enum Seg {
     Member(&'static str),
     Index(usize),
+}
+
+/// Where [`Decoder::nested`] decodes the next level.
+enum Level {
+    Here,
+    NewStack,
+    TooDeep,
 }
 
 /// The deepest nesting decoded, QEMU's JSON parser's limit (its
@@ -276,47 +285,75 @@ impl Decoder {
     /// a new thread when this stretch has used [`STACK_STRETCH`] bytes of
     /// stack.
     fn nested<T: Qapi>(&mut self, v: Value) -> Result<T> {
+        match self.level() {
+            Level::Here => T::decode(v, self),
+            Level::NewStack => self.decode_on_new_stack(v),
+            Level::TooDeep => Err(Error::generic("JSON nesting depth limit exceeded")),
+        }
+    }
+
+    /// Where the next level of decoding goes (the untyped half of
+    /// [`Decoder::nested`]).
+    fn level(&mut self) -> Level {
         let depth = self.path.len();
         if depth > MAX_DEPTH {
-            return Err(Error::generic("JSON nesting depth limit exceeded"));
+            return Level::TooDeep;
         }
         let here = stack_position();
         if depth == 1 || self.stack_mark == 0 {
             self.stack_mark = here;
         } else if here.abs_diff(self.stack_mark) > STACK_STRETCH {
-            return self.on_new_stack(v);
+            return Level::NewStack;
         }
-        T::decode(v, self)
+        Level::Here
     }
 
-    /// Decodes `v` on a thread of its own (scoped: this one waits), where
-    /// a new stretch begins. Without a thread (none can be spawned), goes
-    /// on here.
+    /// Decodes `v` on a new stack. Only this and `decode_into` are per
+    /// type: the thread machinery in [`Decoder::on_new_stack`] is
+    /// compiled once, not once per decoded type.
     #[cold]
     #[inline(never)]
-    fn on_new_stack<T: Qapi>(&mut self, v: Value) -> Result<T> {
+    fn decode_on_new_stack<T: Qapi>(&mut self, v: Value) -> Result<T> {
+        let mut out: Option<Result<T>> = None;
+        self.on_new_stack(v, &mut out, decode_into::<T>);
+        match out {
+            Some(r) => r,
+            None => Err(Error::generic("JSON nesting depth limit exceeded")),
+        }
+    }
+
+    /// Runs `decode(v, decoder, out)` on a thread of its own (scoped:
+    /// this one waits), where a new stretch begins; without a thread
+    /// (none can be spawned), runs it here.
+    #[inline(never)]
+    fn on_new_stack(
+        &mut self,
+        v: Value,
+        out: &mut (dyn Any + Send),
+        decode: fn(Value, &mut Decoder, &mut dyn Any),
+    ) {
         let saved = self.stack_mark;
         let input = std::sync::Mutex::new(Some(v));
-        let slot = &input;
-        let decoder = &mut *self;
-        let done = std::thread::scope(|scope| {
+        let (slot, decoder, result) = (&input, &mut *self, &mut *out);
+        let ran = std::thread::scope(|scope| {
             std::thread::Builder::new()
                 .name("qapi-deep-decode".into())
                 .stack_size(STACK_STRETCH_THREAD)
                 .spawn_scoped(scope, move || {
-                    let v = slot.lock().unwrap_or_else(|e| e.into_inner()).take()?;
-                    decoder.stack_mark = 0;
-                    Some(T::decode(v, decoder))
+                    let v = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    if let Some(v) = v {
+                        decoder.stack_mark = 0;
+                        decode(v, decoder, result);
+                    }
                 })
                 .ok()
                 .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .is_some()
         });
         self.stack_mark = saved;
-        match done.flatten() {
-            Some(r) => r,
-            None => {
-                let v = input.into_inner().unwrap_or_else(|e| e.into_inner());
-                T::decode(v.expect("the value is decoded once"), self)
+        if !ran {
+            if let Some(v) = input.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                decode(v, self, out);
             }
         }
     }
@@ -365,6 +402,14 @@ impl Decoder {
 fn stack_position() -> usize {
     let marker = 0u8;
     std::ptr::from_ref(std::hint::black_box(&marker)).addr()
+}
+
+/// `T::decode` into `out`, an `Option<Result<T>>` (a function pointer
+/// of one signature for every type: see [`Decoder::on_new_stack`]).
+fn decode_into<T: Qapi>(v: Value, d: &mut Decoder, out: &mut dyn Any) {
+    if let Some(out) = out.downcast_mut::<Option<Result<T>>>() {
+        *out = Some(T::decode(v, d));
+    }
 }
 
 /// An input object being decoded: members are taken out as they are

@@ -46,14 +46,15 @@ impl Kind {
 ///
 /// Implemented by `#[derive(Qapi)]`. Decoding follows QEMU's input rules
 /// and error texts (see [`crate::decode`]); encoding is the type's
-/// `serde::Serialize` impl. Values are `Send`: a deeply nested one is
-/// decoded partly on other threads (see [`crate::decode`], "Deep values").
+/// `serde::Serialize` impl. Types are `Send + 'static`: a deeply nested
+/// value is decoded partly on other threads (see [`crate::decode`], "Deep
+/// values").
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a QAPI type",
     label = "not a QAPI type",
     note = "add `#[derive(Qapi)]` to `{Self}`, or use a QAPI built-in (String, i64, u16, f64, bool, qapi::Size, qapi::Null, serde_json::Value, Vec<T>, Box<T>)"
 )]
-pub trait Qapi: serde::Serialize + serde::de::DeserializeOwned + Sized + Send {
+pub trait Qapi: serde::Serialize + serde::de::DeserializeOwned + Sized + Send + 'static {
     /// How values of this type appear in JSON.
     const KIND: Kind;
 
