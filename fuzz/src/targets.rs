@@ -722,7 +722,9 @@ pub fn schema(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let lines = text.split('\n').count() as u32;
+    // Lines as QEMU's parser counts them: Python reads the file with
+    // universal newlines ("\r\n" and a lone "\r" end a line too).
+    let lines = text.replace("\r\n", "\n").split(['\n', '\r']).count() as u32;
     for dialect in [qapi_schema::Dialect::Qemu10, qapi_schema::Dialect::Legacy] {
         let opts = qapi_schema::LoadOptions::new(dialect).base_dir("/nonexistent-qapi-fuzz");
         let a = qapi_schema::check_syntax_str("fuzz.json", text, &opts);
