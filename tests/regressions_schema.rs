@@ -19,6 +19,10 @@ fn schema_lines_count_carriage_returns_as_python_does() {
     ] {
         let e = qapi_schema::check_syntax_str("fuzz.json", text, &opts).unwrap_err();
         assert_eq!(e.line, Some(line), "{text:?}: {}", e.text());
-        assert_eq!(e.text(), format!("fuzz.json:{line}:1: stray 'st'"), "{text:?}");
+        assert_eq!(
+            e.text(),
+            format!("fuzz.json:{line}:1: stray 'st'"),
+            "{text:?}"
+        );
     }
 }
