@@ -15,6 +15,8 @@
 #        PROFILES=dev scripts/compile-time.sh
 #        JOBS=1 scripts/compile-time.sh     # cargo -j (default: cargo's)
 #        KEEP=1 scripts/compile-time.sh     # keep the temporary directory
+#        WITH_SERVERS=1 scripts/compile-time.sh  # the port with qapi's
+#                                           # servers and clients (tokio)
 #
 # Needs network access (or a warm cargo cache) for qapi-qmp. Runs at low
 # priority (nice) and one build at a time.
@@ -28,6 +30,13 @@ else
     echo "work directory: $WORK"
 fi
 PROFILES=${PROFILES:-"dev release"}
+# The port with `qapi`'s default features includes the servers and
+# clients (tokio); qapi-qmp has neither, so the comparison leaves them
+# out unless WITH_SERVERS=1.
+QAPI_DEFAULT_FEATURES=false
+if [ -n "${WITH_SERVERS:-}" ]; then
+    QAPI_DEFAULT_FEATURES=true
+fi
 JOBS_ARG=()
 if [ -n "${JOBS:-}" ]; then
     JOBS_ARG=(-j "$JOBS")
@@ -55,7 +64,7 @@ default = ["qemu-qmp"]
 qemu-qmp = []
 
 [dependencies]
-qapi = { path = "$REPO" }
+qapi = { path = "$REPO", default-features = $QAPI_DEFAULT_FEATURES }
 
 [workspace]
 EOF
