@@ -468,6 +468,10 @@ fn unix_sockets_are_never_visible_to_others() {
                     continue;
                 };
                 for e in entries.flatten() {
+                    // The child's own check that its umask is 000.
+                    if e.file_name() == "probe" {
+                        continue;
+                    }
                     let Ok(meta) = std::fs::symlink_metadata(e.path()) else {
                         continue;
                     };

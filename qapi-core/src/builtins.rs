@@ -26,6 +26,10 @@ use crate::traits::{Kind, Qapi, QapiEnum};
 use crate::value::Value;
 
 impl Qapi for String {
+    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        Self::decode(v, d)
+    }
     const KIND: Kind = Kind::String;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("str")
@@ -39,6 +43,10 @@ impl Qapi for String {
 }
 
 impl Qapi for bool {
+    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        Self::decode(v, d)
+    }
     const KIND: Kind = Kind::Boolean;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("bool")
@@ -52,6 +60,10 @@ impl Qapi for bool {
 }
 
 impl Qapi for f64 {
+    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        Self::decode(v, d)
+    }
     const KIND: Kind = Kind::Number;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("number")
@@ -85,6 +97,10 @@ fn decode_u64(v: Value, d: &Decoder) -> Result<u64> {
 }
 
 impl Qapi for i64 {
+    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        Self::decode(v, d)
+    }
     const KIND: Kind = Kind::Number;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("int")
@@ -95,6 +111,10 @@ impl Qapi for i64 {
 }
 
 impl Qapi for u64 {
+    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        Self::decode(v, d)
+    }
     const KIND: Kind = Kind::Number;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("uint64")
@@ -107,6 +127,10 @@ impl Qapi for u64 {
 macro_rules! sized_int {
     ($($t:ty => $qapi:literal, $ctype:literal, $via:ident;)*) => {$(
         impl Qapi for $t {
+            // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
+            fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+                Self::decode(v, d)
+            }
             const KIND: Kind = Kind::Number;
             fn describe(_: &mut SchemaBuilder) -> TypeRef {
                 TypeRef::named($qapi)
@@ -165,6 +189,10 @@ impl<'de> Deserialize<'de> for Size {
 }
 
 impl Qapi for Size {
+    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        Self::decode(v, d)
+    }
     const KIND: Kind = Kind::Number;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("size")
@@ -191,6 +219,10 @@ impl<'de> Deserialize<'de> for Null {
 }
 
 impl Qapi for Null {
+    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        Self::decode(v, d)
+    }
     const KIND: Kind = Kind::Null;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("null")
@@ -204,6 +236,10 @@ impl Qapi for Null {
 }
 
 impl Qapi for serde_json::Value {
+    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        Self::decode(v, d)
+    }
     const KIND: Kind = Kind::Any;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("any")
@@ -214,6 +250,10 @@ impl Qapi for serde_json::Value {
 }
 
 impl Qapi for Value {
+    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        Self::decode(v, d)
+    }
     const KIND: Kind = Kind::Any;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("any")
@@ -255,6 +295,9 @@ impl<T: Qapi> Qapi for Box<T> {
     }
     fn decode(v: Value, d: &mut Decoder) -> Result<Self> {
         T::decode(v, d).map(Box::new)
+    }
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        T::decode_nested(v, d).map(Box::new)
     }
 }
 
@@ -313,6 +356,10 @@ impl<'de> Deserialize<'de> for QType {
 }
 
 impl Qapi for QType {
+    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        Self::decode(v, d)
+    }
     const KIND: Kind = Kind::String;
     fn describe(s: &mut SchemaBuilder) -> TypeRef {
         s.define("QType", std::any::TypeId::of::<QType>(), |_| {

@@ -257,7 +257,7 @@ impl Decoder {
     #[inline]
     pub fn member<T: Qapi>(&mut self, name: &'static str, v: Value) -> Result<T> {
         self.path.push(Seg::Member(name));
-        let r = self.nested(v);
+        let r = T::decode_nested(v, self);
         self.path.pop();
         r
     }
@@ -275,7 +275,7 @@ impl Decoder {
     #[inline]
     pub fn element<T: Qapi>(&mut self, index: usize, v: Value) -> Result<T> {
         self.path.push(Seg::Index(index));
-        let r = self.nested(v);
+        let r = T::decode_nested(v, self);
         self.path.pop();
         r
     }
@@ -284,7 +284,7 @@ impl Decoder {
     /// the path): refuses to go deeper than [`MAX_DEPTH`], and goes on on
     /// a new thread when this stretch has used [`STACK_STRETCH`] bytes of
     /// stack.
-    fn nested<T: Qapi>(&mut self, v: Value) -> Result<T> {
+    pub(crate) fn nested<T: Qapi>(&mut self, v: Value) -> Result<T> {
         match self.level() {
             Level::Here => T::decode(v, self),
             Level::NewStack => self.decode_on_new_stack(v),

@@ -77,6 +77,16 @@ pub trait Qapi: serde::Serialize + serde::de::DeserializeOwned + Sized + Send + 
 
     /// Decodes a value with QEMU's rules.
     fn decode(v: Value, d: &mut Decoder) -> Result<Self>;
+
+    /// Decodes the value of a member or list element (one level down):
+    /// [`Qapi::decode`] with the depth and stack checks of deep values
+    /// (see [`crate::decode`]). Types whose decoding does not recurse
+    /// (scalars, enums, `any`) implement it as plain `decode`, which also
+    /// spares the compiler a copy of the checks per type.
+    #[doc(hidden)]
+    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
+        d.nested(v)
+    }
 }
 
 /// A QAPI object type (struct or union): its members can be read from,

@@ -75,6 +75,9 @@ pub fn expand(item: &Item) -> TokenStream {
             fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 __q::decode_enum(__v, __d)
             }
+            fn decode_nested(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
+                __q::decode_enum(__v, __d)
+            }
         }
         #[automatically_derived]
         impl __q::QapiEnum for #ident {
