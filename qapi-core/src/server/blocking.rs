@@ -34,11 +34,11 @@ use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::events::{Out, Outbox};
 use super::proto::{Core, Encoder, Pumped, Started};
-use super::{Closed, EventSender, QuitAction, ServerConfig, Shutdown};
+use super::{Closed, EventSender, QUIT_OOB_WAIT, QuitAction, ServerConfig, Shutdown};
 use crate::dispatch::Dispatched;
 use crate::registry::{BoxFuture, Registry};
 
@@ -457,6 +457,21 @@ fn dispatch_loop<S: Send + Sync + 'static>(
         };
         c = shared.lock();
         let f = c.core.finish(session, response, delimit);
+        if f.quit {
+            // The replies of asynchronous OOB handlers still running (on
+            // the reader thread) go first.
+            let deadline = Instant::now() + QUIT_OOB_WAIT;
+            while c.core.oob_running() > 0 {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                c = match shared.cond.wait_timeout(c, left) {
+                    Ok((g, _)) => g,
+                    Err(e) => e.into_inner().0,
+                };
+            }
+        }
         if f.negotiated {
             c.core.config.events.subscribe(&shared.outbox);
         }
@@ -511,6 +526,8 @@ fn read_loop<S, R>(
                 if let Some(Some(r)) = response {
                     shared.outbox.push_bytes(c.core.encode(&r, false));
                 }
+                // A `quit` may be waiting for this.
+                shared.cond.notify_all();
                 continue;
             }
             Pumped::Nothing => {}

@@ -11,7 +11,7 @@ use tokio::task::JoinSet;
 
 use super::events::{Out, Outbox};
 use super::proto::{Core, Finished, Pumped, Started};
-use super::{Closed, ServerConfig, Shutdown};
+use super::{Closed, QUIT_OOB_WAIT, ServerConfig, Shutdown};
 use crate::dispatch::{Dispatched, Response, Session};
 use crate::registry::{BoxFuture, Registry};
 
@@ -97,6 +97,12 @@ where
                     }
                     done => {
                         let f = core.finish(session, done.into_reply(), delimit);
+                        if f.quit
+                            && let Err(end) =
+                                drain_oob(&mut core, &mut out, &mut oob, &mut oob_cost).await
+                        {
+                            return out.close(&core, end).await;
+                        }
                         if let Some(end) = out.finished(&core, f) {
                             return out.close(&core, end).await;
                         }
@@ -147,21 +153,17 @@ where
             response = in_flight(&mut inband), if inband.is_some() => {
                 let done = inband.take().expect("in flight");
                 let f = core.finish(done.session, response, done.delimit);
+                if f.quit
+                    && let Err(end) = drain_oob(&mut core, &mut out, &mut oob, &mut oob_cost).await
+                {
+                    return out.close(&core, end).await;
+                }
                 if let Some(end) = out.finished(&core, f) {
                     return out.close(&core, end).await;
                 }
             }
             Some(joined) = oob.join_next_with_id(), if !oob.is_empty() => {
-                let (id, response) = match joined {
-                    Ok((id, r)) => (id, r),
-                    // Handler panics are replies already (dispatch
-                    // catches them); this is a panic while dropping one.
-                    Err(e) => (e.id(), None),
-                };
-                core.oob_done(oob_cost.remove(&id).unwrap_or(0));
-                if let Some(response) = response
-                    && let Err(end) = out.reply(&core, core.encode(&response, false))
-                {
+                if let Err(end) = oob_joined(&mut core, &mut out, &mut oob_cost, joined) {
                     return out.close(&core, end).await;
                 }
             }
@@ -178,6 +180,56 @@ where
             }
         }
     }
+}
+
+type Joined = Result<(tokio::task::Id, Option<Response>), tokio::task::JoinError>;
+
+/// An asynchronous OOB handler ended: gives its cost back and writes its
+/// reply.
+fn oob_joined<S, W>(
+    core: &mut Core<S>,
+    out: &mut Writer<W>,
+    oob_cost: &mut HashMap<tokio::task::Id, usize>,
+    joined: Joined,
+) -> Result<(), Closed>
+where
+    S: Send + Sync + 'static,
+    W: AsyncWrite + Unpin,
+{
+    let (id, response) = match joined {
+        Ok((id, r)) => (id, r),
+        // Handler panics are replies already (dispatch catches them);
+        // this is a panic while dropping one.
+        Err(e) => (e.id(), None),
+    };
+    core.oob_done(oob_cost.remove(&id).unwrap_or(0));
+    match response {
+        Some(response) => out.reply(core, core.encode(&response, false)),
+        None => Ok(()),
+    }
+}
+
+/// Before the reply to `quit`: waits up to [`QUIT_OOB_WAIT`] for the
+/// asynchronous OOB handlers still running and writes their replies.
+async fn drain_oob<S, W>(
+    core: &mut Core<S>,
+    out: &mut Writer<W>,
+    oob: &mut JoinSet<Option<Response>>,
+    oob_cost: &mut HashMap<tokio::task::Id, usize>,
+) -> Result<(), Closed>
+where
+    S: Send + Sync + 'static,
+    W: AsyncWrite + Unpin,
+{
+    let drain = async {
+        while let Some(joined) = oob.join_next_with_id().await {
+            oob_joined(core, out, oob_cost, joined)?;
+        }
+        Ok(())
+    };
+    tokio::time::timeout(QUIT_OOB_WAIT, drain)
+        .await
+        .unwrap_or(Ok(()))
 }
 
 pub(crate) fn is_disconnect(e: &io::Error) -> bool {

@@ -39,7 +39,9 @@
 //!   when the queue is full. In-band replies keep their order.
 //! * `success-response: false` commands send nothing on success; `quit`
 //!   is answered and then the connection closes (and, with
-//!   [`QuitAction::StopServer`], the whole server stops).
+//!   [`QuitAction::StopServer`], the whole server stops). Asynchronous
+//!   `exec-oob` handlers still running are answered first (waiting up to
+//!   [`QUIT_OOB_WAIT`]), as QEMU has answered every OOB request it read.
 //! * **Events** sent through an [`EventSender`] go to every connection
 //!   that has completed negotiation (guest-agent connections get none),
 //!   with QEMU's rate limiting ([`RateLimits`]) and a bounded backlog per
@@ -137,6 +139,14 @@ pub const MAX_CONNECTIONS: usize = 64;
 
 /// Default of [`ServerConfig::event_backlog`].
 pub const EVENT_BACKLOG: usize = 1024;
+
+/// How long a successful `quit` waits for asynchronous `exec-oob`
+/// handlers still running before its reply is sent and the connection
+/// closes: their replies go first, as in QEMU, which runs OOB commands to
+/// completion as soon as it reads them (so it has answered every OOB
+/// request read before `quit` by the time `quit` runs). Handlers still
+/// running then are abandoned.
+pub const QUIT_OOB_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// What a connection does after a successful `quit`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -367,6 +367,11 @@ impl<S: Send + Sync + 'static> Core<S> {
         self.session.oob
     }
 
+    /// Asynchronous OOB handlers handed out and not yet done.
+    pub(crate) fn oob_running(&self) -> usize {
+        self.oob_running
+    }
+
     /// Takes one item from the reader, if the flow control allows.
     pub(crate) fn pump(&mut self) -> Pumped {
         if self.quit {
