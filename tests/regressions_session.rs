@@ -122,3 +122,16 @@ fn quit_answers_running_oob_requests_first() {
     assert_eq!(async_session(input.clone()), ["-", "x", "p1", "q"]);
     assert_eq!(blocking_session(input), ["-", "x", "p1", "q"]);
 }
+
+/// Harness correction (session target,
+/// `fuzz/regressions/session/quit-after-oob-same-reply`): without `id`s
+/// the reply of an OOB request answered before `quit` and `quit`'s own
+/// are the same text, `{"return": {}}`; the target took the first for
+/// `quit`'s and then reported output after it. It now takes the last
+/// reply for `quit`'s. The server's side of it:
+#[test]
+fn oob_reply_without_id_comes_before_quits() {
+    let input = format!(r#"{CAPS}{{"exec-oob":"x-slow-oob"}}{{"execute":"quit"}}"#);
+    assert_eq!(async_session(input.clone()), ["-", "-", "-"]);
+    assert_eq!(blocking_session(input), ["-", "-", "-"]);
+}

@@ -1235,11 +1235,10 @@ pub fn session(data: &[u8]) {
     if let Some(Err(e)) = msgs.iter().find(|m| m.is_err()) {
         panic!("output is not JSON ({e}): {}", lossy(&text));
     }
-    let mut inband = want.inband.iter();
-    let mut oob = want.oob.clone();
-    let mut oob_late = want.oob_after_quit.clone();
+    // The greeting, then events and replies.
+    let mut replies = Vec::new();
     let mut events = 0;
-    let mut after_quit = false;
+    let mut last_is_event = false;
     for (i, m) in msgs.into_iter().enumerate() {
         let Ok(m) = m else { unreachable!() };
         let Value::Object(obj) = &m else {
@@ -1254,20 +1253,41 @@ pub fn session(data: &[u8]) {
             assert_eq!(keys, ["timestamp", "event", "data"], "event {m:?}");
             assert_eq!(obj.get("event").and_then(Value::as_str), Some("DRAWN"));
             events += 1;
+            last_is_event = true;
             continue;
         }
-        assert!(!after_quit, "output after the reply to quit: {m:?}");
         let ok = keys == ["return"]
             || keys == ["return", "id"]
             || keys == ["error"]
             || keys == ["id", "error"];
         assert!(ok, "unexpected message with members {keys:?}");
-        if inband.as_slice().first().is_some_and(|w| exact_eq(w, &m)) {
+        replies.push(m);
+        last_is_event = false;
+    }
+    let mut inband: &[Value] = &want.inband;
+    if want.quit {
+        // The reply to `quit` is the last message (an OOB reply may be
+        // the same text: it came first).
+        let (quit, rest) = inband.split_last().expect("quit was answered");
+        assert!(!last_is_event, "an event after the reply to quit");
+        let last = replies.pop();
+        assert!(
+            last.as_ref().is_some_and(|m| exact_eq(m, quit)),
+            "the reply to quit is not the last message: {last:?}, want {quit:?}"
+        );
+        inband = rest;
+    }
+    // In-band replies in order, OOB replies anywhere (an identical reply
+    // may be taken for either: the two are interchangeable).
+    let mut inband = inband.iter();
+    let mut oob = want.oob.clone();
+    let mut oob_late = want.oob_after_quit.clone();
+    for m in &replies {
+        if inband.as_slice().first().is_some_and(|w| exact_eq(w, m)) {
             inband.next();
-            after_quit = want.quit && inband.as_slice().is_empty();
-        } else if let Some(k) = oob.iter().position(|w| exact_eq(w, &m)) {
+        } else if let Some(k) = oob.iter().position(|w| exact_eq(w, m)) {
             oob.swap_remove(k);
-        } else if let Some(k) = oob_late.iter().position(|w| exact_eq(w, &m)) {
+        } else if let Some(k) = oob_late.iter().position(|w| exact_eq(w, m)) {
             oob_late.swap_remove(k);
         } else {
             panic!(
