@@ -55,6 +55,22 @@ struct Case {
     known_excess: Option<fn(&mut serde_json::Value) -> usize>,
 }
 
+impl Case {
+    /// What a case is unless it says otherwise: a current-era schema
+    /// with every condition true, compared with `qapi introspect` only.
+    const BASE: Case = Case {
+        name: "",
+        schema: "",
+        legacy: false,
+        era: "current",
+        conds: Conds::All,
+        live: None,
+        live_unmasked: None,
+        has_not: false,
+        known_excess: None,
+    };
+}
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -348,13 +364,7 @@ fn import_qsd_10_0_2() {
     run_case(&Case {
         name: "import-qsd-10-0-2",
         schema: "v10.0.2/storage-daemon/qapi/qapi-schema.json",
-        legacy: false,
-        era: "current",
-        conds: Conds::All,
-        live: None,
-        live_unmasked: None,
-        has_not: false,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -366,13 +376,9 @@ fn import_qsd_10_0_2_debian() {
     run_case(&Case {
         name: "import-qsd-10-0-2-debian",
         schema: "v10.0.2/storage-daemon/qapi/qapi-schema.json",
-        legacy: false,
-        era: "current",
         conds: Conds::DebianHost,
         live: Some("qemu/live/qsd-10.0.2.schema.json"),
-        live_unmasked: None,
-        has_not: false,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -385,13 +391,9 @@ fn import_qmp_10_0_2_debian_x86_64() {
     run_case(&Case {
         name: "import-qmp-10-0-2-debian-x86-64",
         schema: "v10.0.2/qapi/qapi-schema.json",
-        legacy: false,
-        era: "current",
         conds: Conds::DebianX86_64,
         live: Some("qemu/live/qemu-system-x86_64-10.0.2.schema.json"),
-        live_unmasked: None,
-        has_not: false,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -400,13 +402,8 @@ fn import_qga_10_0_2() {
     run_case(&Case {
         name: "import-qga-10-0-2",
         schema: "v10.0.2/qga/qapi-schema.json",
-        legacy: false,
-        era: "current",
-        conds: Conds::All,
-        live: None,
-        live_unmasked: None,
         has_not: true,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -418,11 +415,7 @@ fn import_qsd_5_0_0() {
         schema: "v5.0.0/storage-daemon/qapi/qapi-schema.json",
         legacy: true,
         era: "5.0",
-        conds: Conds::All,
-        live: None,
-        live_unmasked: None,
-        has_not: false,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -435,11 +428,9 @@ fn import_qmp_5_0_0() {
         schema: "v5.0.0/qapi/qapi-schema.json",
         legacy: true,
         era: "5.0",
-        conds: Conds::All,
         live: Some("qemu/introspect/qemu-v5.0.0-qmp.introspect.json"),
         live_unmasked: Some("qemu/introspect/qemu-v5.0.0-qmp.introspect.unmasked.json"),
-        has_not: false,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -451,11 +442,7 @@ fn import_qga_5_0_0() {
         schema: "v5.0.0/qga/qapi-schema.json",
         legacy: true,
         era: "5.0",
-        conds: Conds::All,
-        live: None,
-        live_unmasked: None,
-        has_not: false,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -468,11 +455,7 @@ fn import_qmp_2_10_0() {
         schema: "v2.10.0/qapi-schema.json",
         legacy: true,
         era: "2.11",
-        conds: Conds::All,
-        live: None,
-        live_unmasked: None,
-        has_not: false,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -484,11 +467,7 @@ fn import_qga_2_10_0() {
         schema: "v2.10.0/qga/qapi-schema.json",
         legacy: true,
         era: "2.11",
-        conds: Conds::All,
-        live: None,
-        live_unmasked: None,
-        has_not: false,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -503,11 +482,7 @@ fn import_qmp_1_1_0() {
         schema: "v1.1.0/qapi-schema.json",
         legacy: true,
         era: "2.11",
-        conds: Conds::All,
-        live: None,
-        live_unmasked: None,
-        has_not: false,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -522,11 +497,7 @@ fn import_legacy() {
         schema: "data/import/legacy.json",
         legacy: true,
         era: "5.0",
-        conds: Conds::All,
-        live: None,
-        live_unmasked: None,
-        has_not: false,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -538,13 +509,8 @@ fn import_corners() {
     run_case(&Case {
         name: "import-corners",
         schema: "data/import/corners.json",
-        legacy: false,
-        era: "current",
-        conds: Conds::All,
-        live: None,
-        live_unmasked: None,
         has_not: true,
-        known_excess: None,
+        ..Case::BASE
     });
 }
 
@@ -575,13 +541,10 @@ fn import_corners_partial() {
     run_case(&Case {
         name: "import-corners-partial",
         schema: "data/import/corners.json",
-        legacy: false,
-        era: "current",
         conds: Conds::Only(&["CONFIG_A", "CONFIG_B"]),
-        live: None,
-        live_unmasked: None,
         has_not: true,
         known_excess: Some(excess),
+        ..Case::BASE
     });
 }
 
