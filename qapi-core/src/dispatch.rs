@@ -256,26 +256,32 @@ fn check_envelope(req: &mut Map, session: &Session) -> Result<(String, bool, Map
 /// checked in any order: one string `execute` (or, with OOB, `exec-oob`),
 /// an object `arguments`, an `id`.
 fn envelope_is_valid(req: &Map, session: &Session) -> bool {
-    let mut execs = 0;
-    for (key, value) in req.entries() {
-        let ok = match key.as_str() {
-            "execute" => {
-                execs += 1;
-                matches!(value, Value::String(_))
-            }
-            "exec-oob" if session.oob => {
-                execs += 1;
-                matches!(value, Value::String(_))
-            }
-            "arguments" => matches!(value, Value::Object(_)),
-            "id" => true,
-            _ => false,
-        };
-        if !ok {
-            return false;
-        }
+    req.entries()
+        .iter()
+        .all(|(k, v)| member_error(k, v, session).is_none())
+        && req.keys().filter(|k| is_exec(k, session)).count() == 1
+}
+
+/// Whether `key` names the command (`exec-oob` only with OOB).
+fn is_exec(key: &str, session: &Session) -> bool {
+    key == "execute" || (key == "exec-oob" && session.oob)
+}
+
+/// What is wrong with one member of the request, on its own.
+fn member_error(key: &str, value: &Value, session: &Session) -> Option<Error> {
+    if is_exec(key, session) {
+        (!matches!(value, Value::String(_)))
+            .then(|| Error::generic(format!("QMP input member '{key}' must be a string")))
+    } else if key == "arguments" {
+        (!matches!(value, Value::Object(_)))
+            .then(|| Error::generic("QMP input member 'arguments' must be an object"))
+    } else if key != "id" {
+        Some(Error::generic(format!(
+            "QMP input member '{key}' is unexpected"
+        )))
+    } else {
+        None
     }
-    execs == 1
 }
 
 /// The envelope's checks in QEMU's order, which decides which problem is
@@ -301,30 +307,16 @@ fn check_envelope_in_order(req: &Map, session: &Session) -> Result<(), Error> {
     let mut exec: Option<&str> = None;
     for &(_, i) in order.iter() {
         let (key, value) = &req.entries()[i];
-        let key = key.as_str();
-        let is_exec = key == "execute" || (key == "exec-oob" && session.oob);
-        if is_exec {
-            if !matches!(value, Value::String(_)) {
-                return Err(Error::generic(format!(
-                    "QMP input member '{key}' must be a string"
-                )));
-            }
+        if let Some(e) = member_error(key, value, session) {
+            return Err(e);
+        }
+        if is_exec(key, session) {
             if let Some(first) = exec {
                 return Err(Error::generic(format!(
                     "QMP input member '{key}' clashes with '{first}'"
                 )));
             }
             exec = Some(key);
-        } else if key == "arguments" {
-            if !matches!(value, Value::Object(_)) {
-                return Err(Error::generic(
-                    "QMP input member 'arguments' must be an object",
-                ));
-            }
-        } else if key != "id" {
-            return Err(Error::generic(format!(
-                "QMP input member '{key}' is unexpected"
-            )));
         }
     }
     if exec.is_none() {

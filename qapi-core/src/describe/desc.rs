@@ -127,15 +127,19 @@ pub struct BranchDesc {
     pub doc: Option<&'static str>,
 }
 
+impl BranchDesc {
+    fn to_branch(self, s: &mut SchemaBuilder) -> Branch {
+        Branch {
+            name: self.name.to_owned(),
+            ty: (self.ty)(s),
+            cond: cond(&self.cond),
+            doc: doc(self.doc),
+        }
+    }
+}
+
 fn branches(s: &mut SchemaBuilder, bs: &[BranchDesc]) -> Vec<Branch> {
-    bs.iter()
-        .map(|b| Branch {
-            name: b.name.to_owned(),
-            ty: (b.ty)(s),
-            cond: cond(&b.cond),
-            doc: doc(b.doc),
-        })
-        .collect()
+    bs.iter().map(|b| b.to_branch(s)).collect()
 }
 
 /// A branch of a flat union, named by a value of its tag enum.
@@ -150,11 +154,14 @@ pub struct TagBranchDesc<T: 'static> {
 /// The branches of a flat union.
 pub fn tag_branches<T: QapiEnum>(s: &mut SchemaBuilder, bs: &[TagBranchDesc<T>]) -> Vec<Branch> {
     bs.iter()
-        .map(|b| Branch {
-            name: b.tag.as_str().to_owned(),
-            ty: (b.ty)(s),
-            cond: cond(&b.cond),
-            doc: doc(b.doc),
+        .map(|b| {
+            let named = BranchDesc {
+                name: b.tag.as_str(),
+                ty: b.ty,
+                cond: b.cond,
+                doc: b.doc,
+            };
+            named.to_branch(s)
         })
         .collect()
 }
