@@ -30,15 +30,25 @@ fn bench(c: &mut Criterion) {
     let intro = r.introspect(false);
     let entities = intro.entries.len();
     let wire = qapi::json::value_to_vec(&intro.to_value(), &WriteOptions::QEMU);
-    assert!(entities > 1000, "the full QMP port has over 1000 entities, got {entities}");
-    println!("QMP port: {entities} entities, {} bytes of QEMU wire text", wire.len());
+    assert!(
+        entities > 1000,
+        "the full QMP port has over 1000 entities, got {entities}"
+    );
+    println!(
+        "QMP port: {entities} entities, {} bytes of QEMU wire text",
+        wire.len()
+    );
 
     let state = Arc::new(());
     let mut session = Session::qmp(true);
     session.negotiated = true;
     let mut out = Vec::new();
     query_qmp_schema(&r, &state, &mut session, &mut out);
-    assert!(out.starts_with(br#"{"return": [{"#), "{}", String::from_utf8_lossy(&out[..80]));
+    assert!(
+        out.starts_with(br#"{"return": [{"#),
+        "{}",
+        String::from_utf8_lossy(&out[..80])
+    );
     assert!(out.len() > wire.len());
 
     let mut g = c.benchmark_group("introspect-qmp");

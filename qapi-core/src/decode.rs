@@ -351,10 +351,8 @@ impl Decoder {
                 .is_some()
         });
         self.stack_mark = saved;
-        if !ran {
-            if let Some(v) = input.into_inner().unwrap_or_else(|e| e.into_inner()) {
-                decode(v, self, out);
-            }
+        if !ran && let Some(v) = input.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            decode(v, self, out);
         }
     }
 

@@ -963,9 +963,16 @@ fn type_order_keeps_types_only_compiled_out_parts_reach() {
         base: None,
         members: vec![member("x", named("int"))],
     }));
-    let got = introspect(&s, &IntrospectOptions::new().unmask(true).type_order(&order)).unwrap();
+    let got = introspect(
+        &s,
+        &IntrospectOptions::new().unmask(true).type_order(&order),
+    )
+    .unwrap();
     let names: Vec<&str> = got.entries.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(names, ["cmd", "q_obj_cmd-arg", "q_empty", "U", "str", "B", "int"]);
+    assert_eq!(
+        names,
+        ["cmd", "q_obj_cmd-arg", "q_empty", "U", "str", "B", "int"]
+    );
     // Without the order, nothing reaches B.
     let got = introspect(&s, &IntrospectOptions::new().unmask(true)).unwrap();
     assert!(got.get("B").is_none());
