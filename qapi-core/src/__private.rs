@@ -44,24 +44,35 @@ pub fn serialize_object<T: QapiObject, S: serde::Serializer>(
 
 /// Decodes an enum value from a string.
 pub fn decode_enum<T: QapiEnum>(v: Value, d: &mut Decoder) -> Result<T> {
-    let s = enum_string(v, d)?;
-    match T::from_name(&s) {
-        Some(t) => {
-            let features = t.special_features();
-            if features != 0 {
-                d.check_policy(features, "value", &s)?;
-            }
-            Ok(t)
-        }
-        None => Err(d.enum_error(&s)),
+    // Written for size: this is instantiated for every enum.
+    match enum_index(v, d, T::NAMES, T::SPECIAL_FEATURES, T::VALUES.len()) {
+        Ok(i) => Ok(T::VALUES[i]),
+        Err(e) => Err(e),
     }
 }
 
-// The untyped half of `decode_enum` (one copy for all enums).
-fn enum_string(v: Value, d: &Decoder) -> Result<String> {
-    match v {
-        Value::String(s) => Ok(s),
-        _ => Err(d.type_error("string")),
+// The untyped half of `decode_enum` (one copy for all enums): the index
+// of the value named by `v` among the first `len` of `names`.
+fn enum_index(
+    v: Value,
+    d: &mut Decoder,
+    names: &[&str],
+    special: &[u8],
+    len: usize,
+) -> Result<usize> {
+    let s = match v {
+        Value::String(s) => s,
+        _ => return Err(d.type_error("string")),
+    };
+    match names[..len.min(names.len())].iter().position(|n| **n == *s) {
+        Some(i) => {
+            let features = special.get(i).copied().unwrap_or(0);
+            if features != 0 {
+                d.check_policy(features, "value", &s)?;
+            }
+            Ok(i)
+        }
+        None => Err(d.enum_error(&s)),
     }
 }
 

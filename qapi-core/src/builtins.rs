@@ -26,10 +26,8 @@ use crate::traits::{Kind, Qapi, QapiEnum};
 use crate::value::Value;
 
 impl Qapi for String {
-    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        Self::decode(v, d)
-    }
+    // Does not recurse (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     const KIND: Kind = Kind::String;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("str")
@@ -43,10 +41,8 @@ impl Qapi for String {
 }
 
 impl Qapi for bool {
-    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        Self::decode(v, d)
-    }
+    // Does not recurse (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     const KIND: Kind = Kind::Boolean;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("bool")
@@ -60,10 +56,8 @@ impl Qapi for bool {
 }
 
 impl Qapi for f64 {
-    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        Self::decode(v, d)
-    }
+    // Does not recurse (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     const KIND: Kind = Kind::Number;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("number")
@@ -97,10 +91,8 @@ fn decode_u64(v: Value, d: &Decoder) -> Result<u64> {
 }
 
 impl Qapi for i64 {
-    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        Self::decode(v, d)
-    }
+    // Does not recurse (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     const KIND: Kind = Kind::Number;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("int")
@@ -111,10 +103,8 @@ impl Qapi for i64 {
 }
 
 impl Qapi for u64 {
-    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        Self::decode(v, d)
-    }
+    // Does not recurse (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     const KIND: Kind = Kind::Number;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("uint64")
@@ -127,10 +117,8 @@ impl Qapi for u64 {
 macro_rules! sized_int {
     ($($t:ty => $qapi:literal, $ctype:literal, $via:ident;)*) => {$(
         impl Qapi for $t {
-            // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
-            fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-                Self::decode(v, d)
-            }
+            // Does not recurse (see `Qapi::DEEP_CHECKS`).
+            const DEEP_CHECKS: bool = false;
             const KIND: Kind = Kind::Number;
             fn describe(_: &mut SchemaBuilder) -> TypeRef {
                 TypeRef::named($qapi)
@@ -189,10 +177,8 @@ impl<'de> Deserialize<'de> for Size {
 }
 
 impl Qapi for Size {
-    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        Self::decode(v, d)
-    }
+    // Does not recurse (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     const KIND: Kind = Kind::Number;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("size")
@@ -219,10 +205,8 @@ impl<'de> Deserialize<'de> for Null {
 }
 
 impl Qapi for Null {
-    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        Self::decode(v, d)
-    }
+    // Does not recurse (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     const KIND: Kind = Kind::Null;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("null")
@@ -236,10 +220,8 @@ impl Qapi for Null {
 }
 
 impl Qapi for serde_json::Value {
-    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        Self::decode(v, d)
-    }
+    // Does not recurse (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     const KIND: Kind = Kind::Any;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("any")
@@ -250,10 +232,8 @@ impl Qapi for serde_json::Value {
 }
 
 impl Qapi for Value {
-    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        Self::decode(v, d)
-    }
+    // Does not recurse (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     const KIND: Kind = Kind::Any;
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("any")
@@ -269,13 +249,23 @@ impl<T: Qapi> Qapi for Vec<T> {
     fn describe(s: &mut SchemaBuilder) -> TypeRef {
         TypeRef::array(T::describe(s))
     }
+    // Checks in `decode` (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     fn decode(v: Value, d: &mut Decoder) -> Result<Self> {
-        let items = array_items(v, d)?;
-        let mut out = Vec::with_capacity(items.len());
-        for (i, item) in items.into_iter().enumerate() {
-            out.push(d.element(i, item)?);
-        }
-        Ok(out)
+        d.checked(v, decode_list)
+    }
+}
+
+fn decode_list<T: Qapi>(v: Value, d: &mut Decoder) -> Result<Vec<T>> {
+    // Written for size: this is instantiated for every element type.
+    let items = array_items(v, d)?;
+    let mut out = Vec::with_capacity(items.len());
+    match d.elements(items, &mut |v, d| {
+        out.push(d.down(v)?);
+        Ok(())
+    }) {
+        Ok(()) => Ok(out),
+        Err(e) => Err(e),
     }
 }
 
@@ -293,11 +283,10 @@ impl<T: Qapi> Qapi for Box<T> {
     fn describe(s: &mut SchemaBuilder) -> TypeRef {
         T::describe(s)
     }
+    // Checks in `decode` (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     fn decode(v: Value, d: &mut Decoder) -> Result<Self> {
-        T::decode(v, d).map(Box::new)
-    }
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        T::decode_nested(v, d).map(Box::new)
+        d.checked(v, |v, d| T::decode(v, d).map(Box::new))
     }
 }
 
@@ -332,14 +321,9 @@ impl QapiEnum for QType {
         QType::QList,
         QType::QBool,
     ];
-    fn as_str(&self) -> &'static str {
-        crate::schema::QTYPE_VALUES[*self as usize]
-    }
-    fn from_name(name: &str) -> Option<QType> {
-        let i = crate::schema::QTYPE_VALUES
-            .iter()
-            .position(|v| *v == name)?;
-        Some(Self::VALUES[i])
+    const NAMES: &'static [&'static str] = crate::schema::QTYPE_VALUES;
+    fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -356,10 +340,8 @@ impl<'de> Deserialize<'de> for QType {
 }
 
 impl Qapi for QType {
-    // Does not recurse: no deep-value checks (see `Qapi::decode_nested`).
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        Self::decode(v, d)
-    }
+    // Does not recurse (see `Qapi::DEEP_CHECKS`).
+    const DEEP_CHECKS: bool = false;
     const KIND: Kind = Kind::String;
     fn describe(s: &mut SchemaBuilder) -> TypeRef {
         s.define("QType", std::any::TypeId::of::<QType>(), |_| {

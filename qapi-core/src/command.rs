@@ -79,6 +79,7 @@ impl<'de> serde::Deserialize<'de> for Empty {
 
 impl Qapi for Empty {
     const KIND: Kind = Kind::Object;
+    const DEEP_CHECKS: bool = false;
     /// QEMU's predefined empty object type.
     fn describe(_: &mut SchemaBuilder) -> TypeRef {
         TypeRef::named("q_empty")

@@ -20,11 +20,13 @@
 //!
 //! # Deep values
 //!
-//! Decoding recurses once per level of nesting (through [`Decoder::member`]
-//! and [`Decoder::element`]), and in a debug build one level of a
-//! recursive type takes a few KiB of stack: QEMU's 1024 levels would not
-//! fit in the 2 MiB of an ordinary thread. So the decoder watches the
-//! stack it uses: once a stretch of nested decoding has used
+//! Decoding recurses once per level of nesting, and in a debug build one
+//! level of a recursive type takes a few KiB of stack: QEMU's 1024 levels
+//! would not fit in the 2 MiB of an ordinary thread. A Rust type recurses
+//! only through an indirection, so the checks sit there: `Vec<T>` and
+//! `Box<T>` decode through [`Decoder::checked`] (and so does a member of
+//! a type implemented by hand, see [`Qapi::DEEP_CHECKS`]). It watches
+//! the stack: once a stretch of nested decoding has used
 //! [`STACK_STRETCH`] bytes, the next level goes on on a thread of its own
 //! (scoped, with a stack of [`STACK_STRETCH_THREAD`] bytes) while this one
 //! waits. Values nested deeper than [`MAX_DEPTH`] levels (only a value
@@ -45,7 +47,7 @@ enum Seg {
     Index(usize),
 }
 
-/// Where [`Decoder::nested`] decodes the next level.
+/// Where [`Decoder::checked`] decodes the next level.
 enum Level {
     Here,
     NewStack,
@@ -257,9 +259,7 @@ impl Decoder {
     #[inline]
     pub fn member<T: Qapi>(&mut self, name: &'static str, v: Value) -> Result<T> {
         self.path.push(Seg::Member(name));
-        let r = T::decode_nested(v, self);
-        self.path.pop();
-        r
+        self.down(v)
     }
 
     /// Runs `f` with member `name` of the current object as the current
@@ -275,25 +275,67 @@ impl Decoder {
     #[inline]
     pub fn element<T: Qapi>(&mut self, index: usize, v: Value) -> Result<T> {
         self.path.push(Seg::Index(index));
-        let r = T::decode_nested(v, self);
-        self.path.pop();
+        self.down(v)
+    }
+
+    /// Runs `each` on every element of a list, in order, each with its
+    /// segment pushed on the path (`each` pops it with
+    /// [`Decoder::down`]); stops at the first failure.
+    pub(crate) fn elements(
+        &mut self,
+        items: Vec<Value>,
+        each: &mut dyn FnMut(Value, &mut Decoder) -> Result<()>,
+    ) -> Result<()> {
+        for (i, item) in items.into_iter().enumerate() {
+            self.path.push(Seg::Index(i));
+            each(item, self)?;
+        }
+        Ok(())
+    }
+
+    /// Decodes `v`, whose segment was just pushed on the path, and pops
+    /// it. Only types with [`Qapi::DEEP_CHECKS`] are decoded through
+    /// [`Decoder::checked`] here (and have a copy of it compiled).
+    #[inline]
+    pub(crate) fn down<T: Qapi>(&mut self, v: Value) -> Result<T> {
+        let r = if T::DEEP_CHECKS {
+            self.checked(v, T::decode)
+        } else {
+            T::decode(v, self)
+        };
+        self.up();
         r
     }
 
-    /// Decodes `v`, one level deeper than the last (its segment is on
-    /// the path): refuses to go deeper than [`MAX_DEPTH`], and goes on on
-    /// a new thread when this stretch has used [`STACK_STRETCH`] bytes of
-    /// stack.
-    pub(crate) fn nested<T: Qapi>(&mut self, v: Value) -> Result<T> {
+    /// Pops the last segment of the path (not inlined: the copies of
+    /// [`Decoder::down`] stay small).
+    #[inline(never)]
+    fn up(&mut self) {
+        self.path.pop();
+    }
+
+    /// `here(v)`, with the checks of deep values: refuses to go deeper
+    /// than [`MAX_DEPTH`] (counted on the path), and when this stretch has
+    /// used [`STACK_STRETCH`] bytes of stack, goes on with `T::decode` on
+    /// a new thread instead. `here` is `T::decode` without the checks
+    /// (`Vec` and `Box` call this from their own `decode`, which is what
+    /// makes every recursive type checked: Rust types recurse through
+    /// them).
+    #[inline]
+    pub fn checked<T: Qapi>(
+        &mut self,
+        v: Value,
+        here: fn(Value, &mut Decoder) -> Result<T>,
+    ) -> Result<T> {
         match self.level() {
-            Level::Here => T::decode(v, self),
+            Level::Here => here(v, self),
             Level::NewStack => self.decode_on_new_stack(v),
             Level::TooDeep => Err(Error::generic("JSON nesting depth limit exceeded")),
         }
     }
 
     /// Where the next level of decoding goes (the untyped half of
-    /// [`Decoder::nested`]).
+    /// [`Decoder::checked`]).
     fn level(&mut self) -> Level {
         let depth = self.path.len();
         if depth > MAX_DEPTH {
@@ -369,28 +411,35 @@ impl Decoder {
     /// reported as unexpected. When several are left, the one QEMU would
     /// report is chosen (the first in GLib hash-table order).
     pub fn finish(&mut self, obj: ObjectInput) -> Result<()> {
+        self.leftovers(&obj)
+    }
+
+    /// The check of [`Decoder::finish`].
+    fn leftovers(&mut self, obj: &ObjectInput) -> Result<()> {
         if !self.strict || obj.ntaken == obj.entries.len() {
             return Ok(());
         }
-        let leftover = obj.reported_leftover();
-        Err(self.unexpected(leftover))
+        Err(self.unexpected(obj.reported_leftover()))
     }
 
     /// Decodes a complete object of type `T` from `v`.
     pub fn whole_object<T: crate::QapiObject>(&mut self, v: Value) -> Result<T> {
         // Written for size: this is instantiated for every object type.
-        let mut obj = self.object(v)?;
+        let mut obj = match self.object(v) {
+            Ok(obj) => obj,
+            Err(e) => return Err(e),
+        };
         let r = T::decode_members(&mut obj, self);
-        match self.close(obj, r.is_ok()) {
+        match self.close(&obj, r.is_ok()) {
             Ok(()) => r,
             Err(e) => Err(e),
         }
     }
 
-    /// [`Decoder::finish`] after members were read successfully (`ok`);
-    /// after a failure, only drops the object.
-    fn close(&mut self, obj: ObjectInput, ok: bool) -> Result<()> {
-        if ok { self.finish(obj) } else { Ok(()) }
+    /// The leftover check of an object whose members were read
+    /// successfully (`ok`); none after a failure.
+    fn close(&mut self, obj: &ObjectInput, ok: bool) -> Result<()> {
+        if ok { self.leftovers(obj) } else { Ok(()) }
     }
 }
 
@@ -467,8 +516,10 @@ impl ObjectInput {
         name: &'static str,
         features: u8,
     ) -> Result<T> {
-        let v = self.take_required(d, name, features)?;
-        d.member(name, v)
+        match self.take_required(d, name, features) {
+            Ok(v) => d.down(v),
+            Err(e) => Err(e),
+        }
     }
 
     /// Reads an optional member; `null` is a value like any other (it is
@@ -480,14 +531,20 @@ impl ObjectInput {
         name: &'static str,
         features: u8,
     ) -> Result<Option<T>> {
-        match self.take_optional(d, name, features)? {
-            Some(v) => d.member(name, v).map(Some),
-            None => Ok(None),
+        match self.take_optional(d, name, features) {
+            Ok(Some(v)) => match d.down(v) {
+                Ok(t) => Ok(Some(t)),
+                Err(e) => Err(e),
+            },
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
         }
     }
 
     // The untyped halves of `required` and `optional`: one copy for
     // every member type (the typed halves are instantiated per type).
+    // A member found is entered: its segment is pushed on the path, and
+    // `Decoder::down` pops it.
     fn take_required(
         &mut self,
         d: &mut Decoder,
@@ -497,7 +554,13 @@ impl ObjectInput {
         if features != 0 {
             d.check_policy(features, "parameter", name)?;
         }
-        self.take(name).ok_or_else(|| d.missing(name))
+        match self.take(name) {
+            Some(v) => {
+                d.path.push(Seg::Member(name));
+                Ok(v)
+            }
+            None => Err(d.missing(name)),
+        }
     }
 
     fn take_optional(
@@ -511,6 +574,7 @@ impl ObjectInput {
                 if features != 0 {
                     d.check_policy(features, "parameter", name)?;
                 }
+                d.path.push(Seg::Member(name));
                 Ok(Some(v))
             }
             None => Ok(None),

@@ -78,15 +78,19 @@ pub trait Qapi: serde::Serialize + serde::de::DeserializeOwned + Sized + Send + 
     /// Decodes a value with QEMU's rules.
     fn decode(v: Value, d: &mut Decoder) -> Result<Self>;
 
-    /// Decodes the value of a member or list element (one level down):
-    /// [`Qapi::decode`] with the depth and stack checks of deep values
-    /// (see [`crate::decode`]). Types whose decoding does not recurse
-    /// (scalars, enums, `any`) implement it as plain `decode`, which also
-    /// spares the compiler a copy of the checks per type.
+    /// Whether a member or list element of this type is decoded with the
+    /// depth and stack checks of deep values (see [`crate::decode`]).
+    ///
+    /// A value can only nest as deep as its types recurse, and a Rust
+    /// type recurses through an indirection: `Vec<T>` and `Box<T>` check
+    /// in their own `decode`, however they are reached. A type implemented
+    /// by hand keeps the default (checked as a member or element), as its
+    /// decoding may recurse in ways the decoder cannot see. Types derived
+    /// with `#[derive(Qapi)]`, scalars, enums and `any` need no check of
+    /// their own: they reach themselves again only through a `Vec` or a
+    /// `Box`. This also spares the compiler a copy of the checks per type.
     #[doc(hidden)]
-    fn decode_nested(v: Value, d: &mut Decoder) -> Result<Self> {
-        d.nested(v)
-    }
+    const DEEP_CHECKS: bool = true;
 }
 
 /// A QAPI object type (struct or union): its members can be read from,
@@ -116,17 +120,39 @@ pub trait QapiEnum: Qapi + Copy + Eq + 'static {
     /// Every value, in schema order.
     const VALUES: &'static [Self];
 
+    /// The wire name of every value, in the order of [`QapiEnum::VALUES`].
+    const NAMES: &'static [&'static str];
+
+    /// The special features (`deprecated`, `unstable`) of every value, in
+    /// the order of [`QapiEnum::VALUES`], as masks of
+    /// [`crate::policy::DEPRECATED`] and [`crate::policy::UNSTABLE`];
+    /// empty when no value has any.
+    const SPECIAL_FEATURES: &'static [u8] = &[];
+
+    /// The position of this value in [`QapiEnum::VALUES`]. Derived enums
+    /// answer with their discriminant; the default looks it up.
+    fn index(self) -> usize {
+        Self::VALUES.iter().position(|v| *v == self).unwrap_or(0)
+    }
+
     /// The wire name of this value.
-    fn as_str(&self) -> &'static str;
+    fn as_str(&self) -> &'static str {
+        Self::NAMES.get(self.index()).copied().unwrap_or("")
+    }
 
     /// The value with this wire name.
-    fn from_name(name: &str) -> Option<Self>;
+    fn from_name(name: &str) -> Option<Self> {
+        let i = Self::NAMES.iter().position(|n| *n == name)?;
+        Self::VALUES.get(i).copied()
+    }
 
-    /// The special features (`deprecated`, `unstable`) of this value, as
-    /// a mask of [`crate::policy::DEPRECATED`] and
-    /// [`crate::policy::UNSTABLE`].
+    /// The special features of this value (see
+    /// [`QapiEnum::SPECIAL_FEATURES`]).
     fn special_features(&self) -> u8 {
-        0
+        Self::SPECIAL_FEATURES
+            .get(self.index())
+            .copied()
+            .unwrap_or(0)
     }
 }
 

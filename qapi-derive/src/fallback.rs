@@ -84,12 +84,7 @@ pub fn stub(input: &DeriveInput, c: &ContainerAttrs) -> TokenStream {
                 #[automatically_derived]
                 impl __q::QapiEnum for #ident {
                     const VALUES: &'static [Self] = &[];
-                    fn as_str(&self) -> &'static str {
-                        #unreachable
-                    }
-                    fn from_name(_: &str) -> ::core::option::Option<Self> {
-                        ::core::option::Option::None
-                    }
+                    const NAMES: &'static [&'static str] = &[];
                 }
             }
         }

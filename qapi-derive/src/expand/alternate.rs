@@ -18,7 +18,10 @@ pub fn expand(item: &Item) -> TokenStream {
         quote_spanned! {ty.span()=>
             #(#cfgs)*
             if <#ty as __q::Qapi>::KIND.accepts(__t) {
-                return ::core::result::Result::Ok(Self::#vi(<#ty as __q::Qapi>::decode(__v, __d)?));
+                return match <#ty as __q::Qapi>::decode(__v, __d) {
+                    ::core::result::Result::Ok(__x) => ::core::result::Result::Ok(Self::#vi(__x)),
+                    ::core::result::Result::Err(__e) => ::core::result::Result::Err(__e),
+                };
             }
         }
     });
@@ -57,8 +60,10 @@ pub fn expand(item: &Item) -> TokenStream {
         #[automatically_derived]
         impl __q::Qapi for #ident {
             const KIND: __q::Kind = __q::Kind::Alternate;
+            const DEEP_CHECKS: bool = false;
             #facts
             #describe
+            #[inline]
             fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 let __t = __v.json_type();
                 #(#picks)*

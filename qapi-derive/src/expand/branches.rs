@@ -32,9 +32,12 @@ pub fn expand(item: &Item) -> TokenStream {
         let value = value(vi);
         match v.ty {
             Some(ty) => quote_spanned! {ty.span()=>
-                #(#cfgs)* #value => Self::#vi(<#ty as __q::QapiObject>::decode_members(__o, __d)?),
+                #(#cfgs)* #value => match <#ty as __q::QapiObject>::decode_members(__o, __d) {
+                    ::core::result::Result::Ok(__x) => ::core::result::Result::Ok(Self::#vi(__x)),
+                    ::core::result::Result::Err(__e) => ::core::result::Result::Err(__e),
+                },
             },
-            None => quote_spanned!(vi.span()=> #(#cfgs)* #value => Self::#vi,),
+            None => quote_spanned!(vi.span()=> #(#cfgs)* #value => ::core::result::Result::Ok(Self::#vi),),
         }
     });
     let write_arms = vs.iter().filter_map(|v| {
@@ -75,13 +78,15 @@ pub fn expand(item: &Item) -> TokenStream {
         impl __q::QapiBranches for #ident {
             type Tag = #tag;
             const BRANCHES: &'static [&'static __q::ObjectFacts] = &[#(#objects),*];
+            #[inline]
             fn tag(&self) -> #tag {
                 match self { #(#tag_arms)* }
             }
+            #[inline]
             fn decode_branch(__tag: #tag, __o: &mut __q::ObjectInput, __d: &mut __q::Decoder)
                 -> __q::Result<Self>
             {
-                ::core::result::Result::Ok(match __tag { #(#decode_arms)* })
+                match __tag { #(#decode_arms)* }
             }
             fn serialize_branch<__M: __q::serde::ser::SerializeMap>(&self, __m: &mut __M)
                 -> ::core::result::Result<(), __M::Error>

@@ -17,11 +17,19 @@ struct Args {
 fn args(item: &Item) -> Args {
     match &item.body {
         Body::Newtype(ty) => Args {
-            decode: quote_spanned! {ty.span()=>
-                let mut __obj = __d.object(__q::Value::Object(__args))?;
-                let __v = <#ty as __q::QapiObject>::decode_members(&mut __obj, __d)?;
-                __d.finish(__obj)?;
-                ::core::result::Result::Ok(Self(__v))
+            decode: {
+                let open = tri(ty.span(), quote!(__d.object(__q::Value::Object(__args))));
+                let read = tri(
+                    ty.span(),
+                    quote_spanned!(ty.span()=> <#ty as __q::QapiObject>::decode_members(&mut __obj, __d)),
+                );
+                let finish = tri(ty.span(), quote!(__d.finish(__obj)));
+                quote_spanned! {ty.span()=>
+                    let mut __obj = #open;
+                    let __v = #read;
+                    #finish;
+                    ::core::result::Result::Ok(Self(__v))
+                }
             },
             serialize: quote!(__q::serde::Serialize::serialize(&self.0, __s)),
             describe: {
@@ -35,12 +43,15 @@ fn args(item: &Item) -> Args {
             let construct = construct(members);
             let writes = members.iter().map(write_member);
             let descs = member_descs(members.iter(), |_| None);
+            let span = proc_macro2::Span::call_site();
+            let open = tri(span, quote!(__d.object(__q::Value::Object(__args))));
+            let finish = tri(span, quote!(__d.finish(__obj)));
             Args {
                 decode: quote! {
-                    let mut __obj = __d.object(__q::Value::Object(__args))?;
+                    let mut __obj = #open;
                     let __o = &mut __obj;
                     #(#reads)*
-                    __d.finish(__obj)?;
+                    #finish;
                     ::core::result::Result::Ok(#construct)
                 },
                 serialize: quote! {
@@ -154,6 +165,7 @@ pub fn expand_command(item: &Item) -> TokenStream {
                     generate: #generate,
                 });
             }
+            #[inline]
             fn decode_args(__args: __q::Map, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 #decode
             }
@@ -191,6 +203,7 @@ pub fn expand_event(item: &Item) -> TokenStream {
             fn describe_event(__s: &mut __q::SchemaBuilder) {
                 __s.add_event(&__q::EventDesc { common: #common, args: #describe, boxed: #boxed });
             }
+            #[inline]
             fn decode_data(__args: __q::Map, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 #decode
             }

@@ -29,27 +29,34 @@ pub fn expand(item: &Item) -> TokenStream {
         let (vi, cfgs) = (v.ident, &v.cfgs);
         quote!(#(#cfgs)* Self::#vi)
     });
-    let to_str = vs.iter().map(|v| {
-        let (vi, cfgs, name) = (v.ident, &v.cfgs, &v.name);
-        quote!(#(#cfgs)* Self::#vi => #name,)
-    });
-    let from_str = vs.iter().map(|v| {
-        let (vi, cfgs, name) = (v.ident, &v.cfgs, &v.name);
-        quote!(#(#cfgs)* #name => ::core::option::Option::Some(Self::#vi),)
+    let names = vs.iter().map(|v| {
+        let (cfgs, name) = (&v.cfgs, &v.name);
+        quote!(#(#cfgs)* #name)
     });
     let special = if vs.iter().any(|v| ast::special_mask(&v.features) != 0) {
-        let arms = vs.iter().map(|v| {
-            let (vi, cfgs) = (v.ident, &v.cfgs);
+        let masks = vs.iter().map(|v| {
+            let cfgs = &v.cfgs;
             let mask = ast::special_mask(&v.features);
-            quote!(#(#cfgs)* Self::#vi => #mask,)
+            quote!(#(#cfgs)* #mask)
         });
-        quote! {
-            fn special_features(&self) -> u8 {
-                match *self { #(#arms)* }
-            }
-        }
+        quote!(const SPECIAL_FEATURES: &'static [u8] = &[#(#masks),*];)
     } else {
         TokenStream::new()
+    };
+    // Without explicit discriminants, a value's discriminant is its
+    // position among the variants compiled in, as in `VALUES`.
+    let explicit = match &item.input.data {
+        syn::Data::Enum(e) => e.variants.iter().any(|v| v.discriminant.is_some()),
+        _ => true,
+    };
+    let index = if explicit || vs.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            fn index(self) -> usize {
+                self as usize
+            }
+        }
     };
     let serde = serde_impls(item, quote!(__s.serialize_str(__q::QapiEnum::as_str(self))));
     // As an alternate branch an enum occupies string, and boolean or
@@ -72,23 +79,18 @@ pub fn expand(item: &Item) -> TokenStream {
             const KIND: __q::Kind = __q::Kind::String;
             #facts
             #describe
+            const DEEP_CHECKS: bool = false;
+            #[inline]
             fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
-                __q::decode_enum(__v, __d)
-            }
-            fn decode_nested(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 __q::decode_enum(__v, __d)
             }
         }
         #[automatically_derived]
         impl __q::QapiEnum for #ident {
             const VALUES: &'static [Self] = &[#(#all),*];
-            fn as_str(&self) -> &'static str {
-                match *self { #(#to_str)* }
-            }
-            fn from_name(__n: &str) -> ::core::option::Option<Self> {
-                match __n { #(#from_str)* _ => ::core::option::Option::None }
-            }
+            const NAMES: &'static [&'static str] = &[#(#names),*];
             #special
+            #index
         }
         #serde
     }

@@ -133,6 +133,19 @@ pub fn branch_descs(vs: &[&ast::Variant]) -> TokenStream {
     quote!(&[#(#entries),*])
 }
 
+/// `expr?` for a `Result` whose error type is already the function's,
+/// written out as a `match`: generated code is mostly such steps, and
+/// the `match` is cheaper to compile than `?` (no `Try` trait to resolve,
+/// less IR to optimize).
+pub fn tri(span: proc_macro2::Span, expr: TokenStream) -> TokenStream {
+    quote_spanned! {span=>
+        match #expr {
+            ::core::result::Result::Ok(__x) => __x,
+            ::core::result::Result::Err(__e) => return ::core::result::Result::Err(__e),
+        }
+    }
+}
+
 /// Statement reading one member from `__o` into its local.
 pub fn read_member(m: &Member) -> TokenStream {
     let local = local(m);
@@ -141,10 +154,11 @@ pub fn read_member(m: &Member) -> TokenStream {
     let mask = ast::special_mask(&m.features);
     let cfgs = &m.cfgs;
     let read = if m.optional {
-        quote_spanned!(ty.span()=> __o.optional::<#ty>(__d, #name, #mask)?)
+        quote_spanned!(ty.span()=> __o.optional::<#ty>(__d, #name, #mask))
     } else {
-        quote_spanned!(ty.span()=> __o.required::<#ty>(__d, #name, #mask)?)
+        quote_spanned!(ty.span()=> __o.required::<#ty>(__d, #name, #mask))
     };
+    let read = tri(ty.span(), read);
     quote!(#(#cfgs)* let #local = #read;)
 }
 
@@ -156,13 +170,21 @@ pub fn write_member(m: &Member) -> TokenStream {
     let mask = ast::special_mask(&m.features);
     let ty = m.ty;
     let write = if m.optional {
+        let entry = tri(
+            ty.span(),
+            quote_spanned!(ty.span()=> __q::entry::<_, #ty>(__m, #name, __v)),
+        );
         quote_spanned! {ty.span()=>
             if let ::core::option::Option::Some(__v) = &self.#ident {
-                __q::entry::<_, #ty>(__m, #name, __v)?;
+                #entry;
             }
         }
     } else {
-        quote_spanned!(ty.span()=> __q::entry::<_, #ty>(__m, #name, &self.#ident)?;)
+        let entry = tri(
+            ty.span(),
+            quote_spanned!(ty.span()=> __q::entry::<_, #ty>(__m, #name, &self.#ident)),
+        );
+        quote_spanned!(ty.span()=> #entry;)
     };
     if mask != 0 {
         quote!(#(#cfgs)* if !__q::output_hidden(#mask) { #write })

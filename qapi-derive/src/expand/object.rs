@@ -21,16 +21,22 @@ pub fn expand(item: &Item) -> TokenStream {
             let ty = m.ty;
             let mut local = local(m);
             local.set_span(ty.span());
-            quote_spanned!(ty.span()=> let #local = <#ty as __q::QapiObject>::decode_members(__o, __d)?;)
+            let read = tri(
+                ty.span(),
+                quote_spanned!(ty.span()=> <#ty as __q::QapiObject>::decode_members(__o, __d)),
+            );
+            quote_spanned!(ty.span()=> let #local = #read;)
         } else if is_disc(m) {
             let ty = m.ty;
             let mut local = local(m);
             local.set_span(ty.span());
             let name = &m.name;
             let mask = crate::ast::special_mask(&m.features);
-            quote_spanned! {ty.span()=>
-                let #local = __o.required::<<#ty as __q::QapiBranches>::Tag>(__d, #name, #mask)?;
-            }
+            let read = tri(
+                ty.span(),
+                quote_spanned!(ty.span()=> __o.required::<<#ty as __q::QapiBranches>::Tag>(__d, #name, #mask)),
+            );
+            quote_spanned!(ty.span()=> let #local = #read;)
         } else {
             read_member(m)
         }
@@ -39,7 +45,11 @@ pub fn expand(item: &Item) -> TokenStream {
         let ty = m.ty;
         let mut local = local(m);
         local.set_span(ty.span());
-        quote_spanned!(ty.span()=> let #local = <#ty as __q::QapiBranches>::decode_branch(#local, __o, __d)?;)
+        let read = tri(
+            ty.span(),
+            quote_spanned!(ty.span()=> <#ty as __q::QapiBranches>::decode_branch(#local, __o, __d)),
+        );
+        quote_spanned!(ty.span()=> let #local = #read;)
     });
     let construct = construct(members);
 
@@ -51,13 +61,21 @@ pub fn expand(item: &Item) -> TokenStream {
         // not fit is reported once, there.
         let ident = respan(quote!(#ident), ty.span());
         if m.base {
-            quote_spanned!(ty.span()=> <#ty as __q::QapiObject>::serialize_members(&self.#ident, __m)?;)
+            let write = tri(
+                ty.span(),
+                quote_spanned!(ty.span()=> <#ty as __q::QapiObject>::serialize_members(&self.#ident, __m)),
+            );
+            quote_spanned!(ty.span()=> #write;)
         } else if is_disc(m) {
             let name = &m.name;
-            quote_spanned! {ty.span()=>
-                __q::serde::ser::SerializeMap::serialize_entry(
-                    __m, #name, &<#ty as __q::QapiBranches>::tag(&self.#ident))?;
-            }
+            let write = tri(
+                ty.span(),
+                quote_spanned! {ty.span()=>
+                    __q::serde::ser::SerializeMap::serialize_entry(
+                        __m, #name, &<#ty as __q::QapiBranches>::tag(&self.#ident))
+                },
+            );
+            quote_spanned!(ty.span()=> #write;)
         } else {
             write_member(m)
         }
@@ -65,7 +83,11 @@ pub fn expand(item: &Item) -> TokenStream {
     let branch_write = members.iter().filter(|m| is_disc(m)).map(|m| {
         let (ident, ty) = (m.ident, m.ty);
         let ident = respan(quote!(#ident), ty.span());
-        quote_spanned!(ty.span()=> <#ty as __q::QapiBranches>::serialize_branch(&self.#ident, __m)?;)
+        let write = tri(
+            ty.span(),
+            quote_spanned!(ty.span()=> <#ty as __q::QapiBranches>::serialize_branch(&self.#ident, __m)),
+        );
+        quote_spanned!(ty.span()=> #write;)
     });
 
     // ---- metadata
@@ -203,15 +225,18 @@ pub fn expand(item: &Item) -> TokenStream {
         #[automatically_derived]
         impl __q::Qapi for #ident {
             const KIND: __q::Kind = __q::Kind::Object;
+            const DEEP_CHECKS: bool = false;
             #facts
             #object
             #describe
+            #[inline]
             fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 __d.whole_object(__v)
             }
         }
         #[automatically_derived]
         impl __q::QapiObject for #ident {
+            #[inline]
             fn decode_members(__o: &mut __q::ObjectInput, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 #(#reads)*
                 #(#branch_read)*

@@ -14,8 +14,12 @@ pub fn expand(item: &Item) -> TokenStream {
     let arms = vs.iter().map(|v| {
         let (vi, cfgs, bname) = (v.ident, &v.cfgs, &v.name);
         let ty = v.ty.expect("filtered");
+        let read = tri(
+            ty.span(),
+            quote_spanned!(ty.span()=> __o.required::<#ty>(__d, "data", 0)),
+        );
         quote_spanned! {ty.span()=>
-            #(#cfgs)* #bname => Self::#vi(__o.required::<#ty>(__d, "data", 0)?),
+            #(#cfgs)* #bname => Self::#vi(#read),
         }
     });
     let writes = vs.iter().map(|v| {
@@ -40,6 +44,7 @@ pub fn expand(item: &Item) -> TokenStream {
         #[automatically_derived]
         impl __q::Qapi for #ident {
             const KIND: __q::Kind = __q::Kind::Object;
+            const DEEP_CHECKS: bool = false;
             #facts
             const OBJECT: &'static __q::ObjectFacts = &__q::ObjectFacts {
                 name: #name,
@@ -50,12 +55,14 @@ pub fn expand(item: &Item) -> TokenStream {
                 conditional: false,
             };
             #describe
+            #[inline]
             fn decode(__v: __q::Value, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 __d.whole_object(__v)
             }
         }
         #[automatically_derived]
         impl __q::QapiObject for #ident {
+            #[inline]
             fn decode_members(__o: &mut __q::ObjectInput, __d: &mut __q::Decoder) -> __q::Result<Self> {
                 let __kind = __q::simple_union_kind(__o, __d)?;
                 ::core::result::Result::Ok(match __kind.as_str() {

@@ -97,14 +97,7 @@ mod my_enum {
 
     impl QapiEnum for MyEnum {
         const VALUES: &'static [Self] = &[];
-
-        fn as_str(&self) -> &'static str {
-            match *self {}
-        }
-
-        fn from_name(_: &str) -> Option<Self> {
-            None
-        }
+        const NAMES: &'static [&'static str] = &[];
     }
 
     impl serde::Serialize for MyEnum {
