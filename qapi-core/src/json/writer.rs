@@ -102,7 +102,9 @@ pub fn value_to_string(value: &Value, opts: &WriteOptions) -> String {
 /// about 1.6 KiB of stack, so the recursion takes at most some 50 KiB.
 const RECURSION_MAX: usize = 32;
 
-fn write_at(value: &Value, out: &mut Vec<u8>, opts: &WriteOptions, depth: usize) {
+/// Writes `value` if it is not a container; returns whether it did.
+#[inline]
+fn write_scalar(value: &Value, out: &mut Vec<u8>) -> bool {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
@@ -111,6 +113,16 @@ fn write_at(value: &Value, out: &mut Vec<u8>, opts: &WriteOptions, depth: usize)
         Value::UInt(u) => write_u64(out, *u),
         Value::Double(d) => write_double(out, *d),
         Value::String(s) => write_quoted(out, s),
+        Value::Array(_) | Value::Object(_) => return false,
+    }
+    true
+}
+
+fn write_at(value: &Value, out: &mut Vec<u8>, opts: &WriteOptions, depth: usize) {
+    if write_scalar(value, out) {
+        return;
+    }
+    match value {
         _ if depth >= RECURSION_MAX => write_deep(value, out, opts, depth),
         Value::Array(a) => {
             out.push(b'[');
@@ -132,6 +144,8 @@ fn write_at(value: &Value, out: &mut Vec<u8>, opts: &WriteOptions, depth: usize)
             }
             close(out, opts.pretty, depth, b'}');
         }
+        // Written by `write_scalar`.
+        _ => {}
     }
 }
 
@@ -152,26 +166,12 @@ fn write_member(
 
 fn write_members_qdict(out: &mut Vec<u8>, opts: &WriteOptions, depth: usize, m: &Map) {
     let entries = m.entries();
-    const SMALL: usize = 16;
-    if entries.len() <= SMALL {
-        let mut order = [(0u32, 0usize); SMALL];
-        let order = &mut order[..entries.len()];
-        for (i, (k, _)) in entries.iter().enumerate() {
-            order[i] = (bucket(k), i);
-        }
-        sort_qdict(order);
-        for (n, &(_, i)) in order.iter().enumerate() {
-            let (k, v) = &entries[i];
-            write_member(out, opts, n == 0, depth, k, v);
-        }
-    } else {
-        let mut order = Vec::with_capacity(entries.len());
-        qdict_order(entries, &mut order);
-        for (n, &i) in order.iter().enumerate() {
-            let (k, v) = &entries[i];
-            write_member(out, opts, n == 0, depth, k, v);
-        }
-    }
+    let mut n = 0;
+    for_each_in_qdict_order(entries, |i| {
+        let (k, v) = &entries[i];
+        write_member(out, opts, n == 0, depth, k, v);
+        n += 1;
+    });
 }
 
 /// [`write_at`] without recursion: the containers being written are kept
@@ -197,15 +197,10 @@ fn write_deep(value: &Value, out: &mut Vec<u8>, opts: &WriteOptions, base: usize
     let mut order: Vec<usize> = Vec::new();
     let mut next = Some(value);
     loop {
-        if let Some(v) = next.take() {
+        if let Some(v) = next.take()
+            && !write_scalar(v, out)
+        {
             match v {
-                Value::Null => out.extend_from_slice(b"null"),
-                Value::Bool(true) => out.extend_from_slice(b"true"),
-                Value::Bool(false) => out.extend_from_slice(b"false"),
-                Value::Int(i) => write_i64(out, *i),
-                Value::UInt(u) => write_u64(out, *u),
-                Value::Double(d) => write_double(out, *d),
-                Value::String(s) => write_quoted(out, s),
                 Value::Array(a) => {
                     out.push(b'[');
                     open.push(Open::Array(a.iter().enumerate()));
@@ -227,6 +222,8 @@ fn write_deep(value: &Value, out: &mut Vec<u8>, opts: &WriteOptions, base: usize
                         }
                     });
                 }
+                // Written by `write_scalar`.
+                _ => {}
             }
         }
         // The next member of the innermost open container, or its end.
@@ -275,6 +272,12 @@ fn write_deep(value: &Value, out: &mut Vec<u8>, opts: &WriteOptions, base: usize
 
 /// Appends to `order` the indices of `entries` in QDict order.
 fn qdict_order(entries: &[(String, Value)], order: &mut Vec<usize>) {
+    for_each_in_qdict_order(entries, |i| order.push(i));
+}
+
+/// Calls `f` with the index of each of `entries`, in QDict order
+/// (without allocating for objects of up to 16 members).
+fn for_each_in_qdict_order(entries: &[(String, Value)], mut f: impl FnMut(usize)) {
     const SMALL: usize = 16;
     if entries.len() <= SMALL {
         let mut keyed = [(0u32, 0usize); SMALL];
@@ -283,7 +286,7 @@ fn qdict_order(entries: &[(String, Value)], order: &mut Vec<usize>) {
             keyed[i] = (bucket(k), i);
         }
         sort_qdict(keyed);
-        order.extend(keyed.iter().map(|&(_, i)| i));
+        keyed.iter().for_each(|&(_, i)| f(i));
     } else {
         let mut keyed: Vec<(u32, usize)> = entries
             .iter()
@@ -291,6 +294,6 @@ fn qdict_order(entries: &[(String, Value)], order: &mut Vec<usize>) {
             .map(|(i, (k, _))| (bucket(k), i))
             .collect();
         sort_qdict(&mut keyed);
-        order.extend(keyed.iter().map(|&(_, i)| i));
+        keyed.iter().for_each(|&(_, i)| f(i));
     }
 }
