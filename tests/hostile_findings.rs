@@ -25,6 +25,17 @@ fn child(name: &str) -> (bool, String) {
     )
 }
 
+/// Runs `f` on a new thread with `size` bytes of stack and returns its
+/// result (a stack overflow there aborts the process: see [`child`]).
+fn on_stack<R: Send + 'static>(size: usize, f: impl FnOnce() -> R + Send + 'static) -> R {
+    std::thread::Builder::new()
+        .stack_size(size)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
 /// Found: `impl From<qapi::Value> for serde_json::Value`
 /// (qapi-core/src/value.rs) recursed once per level, through `collect`
 /// and iterator adapters: in a debug build some 2 KiB of stack per level,
@@ -42,12 +53,9 @@ fn deep_any_to_serde_json_on_a_2_mib_stack() {
     if std::env::var_os("QAPI_FINDING_CHILD").is_some() {
         let depth = 1000;
         let text = format!("{}1{}", r#"{"a":"#.repeat(depth), "}".repeat(depth));
-        let decoded = std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(move || qapi::from_str::<serde_json::Value>(&text).is_ok())
-            .unwrap()
-            .join()
-            .unwrap();
+        let decoded = on_stack(2 << 20, move || {
+            qapi::from_str::<serde_json::Value>(&text).is_ok()
+        });
         assert!(decoded);
         return;
     }
@@ -118,19 +126,14 @@ fn deep_recursive_type_on_a_2_mib_stack() {
     /// Decodes `text`, encodes the result back and compares, drops it;
     /// on a 2 MiB thread.
     fn roundtrip<T: qapi::Qapi + PartialEq + std::fmt::Debug + 'static>(text: String) {
-        let ok = std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(move || {
-                let t = qapi::from_str::<T>(&text).expect("decodes");
-                let back = qapi::json::to_vec(&t, &qapi::json::WriteOptions::COMPACT).unwrap();
-                let again = qapi::from_slice::<T>(&back).expect("decodes again");
-                assert!(t == again);
-                drop((t, again));
-                true
-            })
-            .unwrap()
-            .join()
-            .unwrap();
+        let ok = on_stack(2 << 20, move || {
+            let t = qapi::from_str::<T>(&text).expect("decodes");
+            let back = qapi::json::to_vec(&t, &qapi::json::WriteOptions::COMPACT).unwrap();
+            let again = qapi::from_slice::<T>(&back).expect("decodes again");
+            assert!(t == again);
+            drop((t, again));
+            true
+        });
         assert!(ok);
     }
 
@@ -168,21 +171,16 @@ fn deep_recursive_type_on_a_2_mib_stack() {
             r#"{"v":1,"next":"#.repeat(n),
             "}".repeat(n)
         );
-        let reply = std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(move || {
-                let mut qmp = qapi::Registry::<()>::new();
-                qmp.command::<XDeep, _>(|_, _| Ok(qapi::Empty));
-                let mut session = qapi::Session::qmp(false);
-                session.negotiated = true;
-                let r = qmp.dispatch_str(&std::sync::Arc::new(()), &mut session, &request);
-                r.into_reply()
-                    .unwrap()
-                    .to_vec(&qapi::json::WriteOptions::QEMU)
-            })
-            .unwrap()
-            .join()
-            .unwrap();
+        let reply = on_stack(2 << 20, move || {
+            let mut qmp = qapi::Registry::<()>::new();
+            qmp.command::<XDeep, _>(|_, _| Ok(qapi::Empty));
+            let mut session = qapi::Session::qmp(false);
+            session.negotiated = true;
+            let r = qmp.dispatch_str(&std::sync::Arc::new(()), &mut session, &request);
+            r.into_reply()
+                .unwrap()
+                .to_vec(&qapi::json::WriteOptions::QEMU)
+        });
         assert_eq!(reply, br#"{"return": {}, "id": 1}"#);
 
         // Deeper than QEMU's parser allows: only in memory.
@@ -198,19 +196,13 @@ fn deep_recursive_type_on_a_2_mib_stack() {
             };
             qapi::json::parse_one_with_limits(text.as_bytes(), limits).unwrap()
         };
-        let err = std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(move || qapi::from_value::<Node>(deep(1500)).unwrap_err())
-            .unwrap()
-            .join()
-            .unwrap();
+        let err = on_stack(2 << 20, move || {
+            qapi::from_value::<Node>(deep(1500)).unwrap_err()
+        });
         assert_eq!(err.desc, "JSON nesting depth limit exceeded");
-        let ok = std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(move || qapi::from_value::<Node>(deep(1023)).is_ok())
-            .unwrap()
-            .join()
-            .unwrap();
+        let ok = on_stack(2 << 20, move || {
+            qapi::from_value::<Node>(deep(1023)).is_ok()
+        });
         assert!(ok);
         return;
     }
@@ -233,29 +225,24 @@ fn deep_values_written_on_a_small_stack() {
         let arrays = format!("{}1{}", "[0,".repeat(n), "]".repeat(n));
         for text in [objects, arrays] {
             let v = qapi::json::parse_one(text.as_bytes()).unwrap();
-            let v = std::thread::Builder::new()
-                .stack_size(128 << 10)
-                .spawn(move || {
-                    use qapi::json::WriteOptions;
-                    for o in [
-                        WriteOptions::QEMU,
-                        WriteOptions::QEMU_PRETTY,
-                        WriteOptions::COMPACT,
-                    ] {
-                        let out = qapi::json::value_to_vec(&v, &o);
-                        assert!(out.len() > 4 * 1023);
-                    }
-                    let r = qapi::Response {
-                        id: Some(v),
-                        body: Ok(b"{}".to_vec()),
-                    };
-                    assert!(r.to_vec(&WriteOptions::QEMU_PRETTY).len() > 4 * 1023);
-                    // Dropped by the caller (dropping is recursive).
-                    r.id
-                })
-                .unwrap()
-                .join()
-                .unwrap();
+            let v = on_stack(128 << 10, move || {
+                use qapi::json::WriteOptions;
+                for o in [
+                    WriteOptions::QEMU,
+                    WriteOptions::QEMU_PRETTY,
+                    WriteOptions::COMPACT,
+                ] {
+                    let out = qapi::json::value_to_vec(&v, &o);
+                    assert!(out.len() > 4 * 1023);
+                }
+                let r = qapi::Response {
+                    id: Some(v),
+                    body: Ok(b"{}".to_vec()),
+                };
+                assert!(r.to_vec(&WriteOptions::QEMU_PRETTY).len() > 4 * 1023);
+                // Dropped by the caller (dropping is recursive).
+                r.id
+            });
             assert!(v.is_some());
         }
         return;
