@@ -44,8 +44,11 @@ fn main() {
     let mut session = Session::qmp(true);
     session.negotiated = true;
     let mut out = Vec::new();
+    // As a server connection does: one reader for the whole stream.
+    let mut reader = qapi::json::JsonStreamer::new();
     let mut dispatch = |line: &[u8]| {
-        let v = qapi::json::parse_one(line).unwrap();
+        reader.feed(line);
+        let v = reader.pop().unwrap().unwrap();
         out.clear();
         if let Dispatched::Reply(r) = reg.dispatch(&state, &mut session, v) {
             r.write(&mut out, &WriteOptions::QEMU);

@@ -73,6 +73,35 @@ fn arb_value() -> impl Strategy<Value = Value> {
     })
 }
 
+/// Value trees whose keys and strings are mostly plain ASCII (what the
+/// reader's fast path takes), with every kind of number; some objects
+/// repeat a key.
+fn ascii_value() -> impl Strategy<Value = Value> {
+    let text = || "[ -~]{0,6}";
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::Int),
+        ((i64::MAX as u64 + 1)..=u64::MAX).prop_map(Value::UInt),
+        finite_f64().prop_map(Value::Double),
+        text().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(5, 48, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            // Keys from a small set, not made unique: written out, some
+            // objects repeat a key.
+            prop::collection::vec(("[a-c]?|[ -~]{0,6}", inner), 0..6).prop_map(|kv| {
+                let mut m = Map::new();
+                for (k, v) in kv {
+                    m.push_unchecked(k, v);
+                }
+                Value::Object(m)
+            }),
+        ]
+    })
+}
+
 /// Pieces of QMP input, good and bad, from QEMU's transcripts and
 /// REFERENCE.md §4.4: structure, strings (with escapes, single quotes,
 /// surrogates), numbers (overflowing, malformed), keywords, stray and
@@ -106,6 +135,10 @@ fn token() -> impl Strategy<Value = Vec<u8>> {
         b"\"\xed\xa0\x80\"",
         b"\"\xf4\x90\x80\x80\"",
         b"\"\xc0\xaf\"",
+        b"\"\xc0\x80\"",
+        b"\"\xef\xb7\x90\"",
+        b"\"\xef\xbf\xbf\"",
+        b"\"\xf4\x8f\xbf\xbd\"",
         b"\"partial",
         b"0",
         b"-0",
@@ -191,6 +224,28 @@ proptest! {
     #[test]
     fn arbitrary_bytes_stream_consistently(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         json_stream(&bytes);
+    }
+
+    /// Written messages with one byte replaced, inserted or removed:
+    /// input that is valid up to a point, where the reader's fast path
+    /// (whole plain messages) must give up and leave the outcome to the
+    /// general reader. Keys and strings are mostly plain ASCII here, so
+    /// that the fast path gets far.
+    #[test]
+    fn damaged_messages_stream_consistently(
+        v in ascii_value(),
+        at in any::<prop::sample::Index>(),
+        byte in prop::sample::select(b" \t\n{}[],:\"'\\0123456789.eE+-aflnrstu\x00\x0c\x7f\x80\xc3\xff".to_vec()),
+        how in 0u8..3,
+    ) {
+        let mut text = value_to_vec(&Value::Array(vec![v]), &WriteOptions::COMPACT);
+        let i = at.index(text.len() + 1);
+        match how {
+            0 if i < text.len() => text[i] = byte,
+            1 if i < text.len() => { text.remove(i); }
+            _ => text.insert(i, byte),
+        }
+        json_stream(&text);
     }
 
     /// A written value nested to the limit reads back; one level deeper is

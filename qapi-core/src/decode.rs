@@ -35,6 +35,8 @@
 
 use std::any::Any;
 
+use smallvec::SmallVec;
+
 use crate::Qapi;
 use crate::error::{Error, Result};
 use crate::policy::{CompatPolicy, InputPolicy};
@@ -70,7 +72,8 @@ pub const STACK_STRETCH_THREAD: usize = 2 << 20;
 /// input compat policy.
 #[derive(Debug)]
 pub struct Decoder {
-    path: Vec<Seg>,
+    /// Inline up to the depths of nearly all QMP input (no allocation).
+    path: SmallVec<[Seg; 8]>,
     policy: CompatPolicy,
     strict: bool,
     crashed: bool,
@@ -90,7 +93,7 @@ impl Decoder {
     /// deprecated or unstable).
     pub fn new() -> Decoder {
         Decoder {
-            path: Vec::new(),
+            path: SmallVec::new(),
             policy: CompatPolicy::default(),
             strict: true,
             crashed: false,

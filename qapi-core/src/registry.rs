@@ -24,6 +24,8 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+use rustc_hash::FxHashMap;
+
 use crate::command::{Command, CommandInfo, Event};
 use crate::decode::Decoder;
 use crate::describe::SchemaBuilder;
@@ -93,7 +95,10 @@ pub struct Registry<S> {
     pub(crate) commands: Vec<CommandEntry<S>>,
     describers: Vec<fn(&mut SchemaBuilder)>,
     extra_types: Vec<fn(&mut SchemaBuilder)>,
-    by_name: HashMap<&'static str, usize>,
+    /// Names are looked up, never inserted, from client input: the
+    /// table's probe lengths are the registrant's, so an unkeyed hash
+    /// is safe here.
+    by_name: FxHashMap<&'static str, usize>,
     entries: Vec<EntryPoint>,
     disabled: RwLock<HashMap<String, Option<String>>>,
     pub(crate) policy: CompatPolicy,
@@ -138,7 +143,7 @@ impl<S: Send + Sync + 'static> Registry<S> {
             commands: Vec::new(),
             describers: Vec::new(),
             extra_types: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: FxHashMap::default(),
             entries: Vec::new(),
             disabled: RwLock::new(HashMap::new()),
             policy: CompatPolicy::default(),

@@ -15,6 +15,7 @@
 //!   names.
 
 mod error;
+mod fast;
 pub mod glib_order;
 mod number;
 pub mod qdict;

@@ -17,6 +17,7 @@ use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 
 use super::error::{JsonError, JsonErrorKind};
+use super::fast;
 use super::strings::{decode_string, render_c_bytes};
 use crate::value::{Map, Value};
 
@@ -266,10 +267,26 @@ impl JsonStreamer {
         // Where the current token's bytes in `buf` begin (its earlier
         // bytes, if any, are in `self.tok`).
         let mut start = 0;
+        // For the fast path: `buf` from `utf8.0` on, as far as it is
+        // UTF-8 (checked once per chunk, when first needed).
+        let mut utf8: Option<(usize, &str)> = None;
         while i < n {
             match self.lex {
                 Lex::Start => {
                     let b = buf[i];
+                    if (b == b'{' || b == b'[') && self.token_count == 0 {
+                        // A new message: try to read it whole.
+                        let (at, text) =
+                            *utf8.get_or_insert_with(|| (i, fast::utf8_prefix(&buf[i..])));
+                        if let Some(text) = text.get(i - at..)
+                            && let Some((v, len)) =
+                                fast::message(text, &self.limits, &self.parser.hasher)
+                        {
+                            self.out.push_back(Ok(v));
+                            i += len;
+                            continue;
+                        }
+                    }
                     let single = match b {
                         b' ' | b'\t' | b'\r' | b'\n' => {
                             i += 1;
@@ -770,7 +787,7 @@ impl Parser {
     }
 }
 
-fn is_duplicate(
+pub(super) fn is_duplicate(
     map: &Map,
     seen: &mut Option<HashSet<u64>>,
     hasher: &RandomState,
@@ -789,7 +806,7 @@ fn is_duplicate(
 
 /// An integer token: `i64` if it fits, else `u64` if non-negative and it
 /// fits, else a double.
-fn parse_integer(text: &[u8]) -> Value {
+pub(super) fn parse_integer(text: &[u8]) -> Value {
     let (neg, digits) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
@@ -819,7 +836,7 @@ fn parse_integer(text: &[u8]) -> Value {
 
 /// A number token as a double (correctly rounded, like glibc's `strtod`;
 /// overflow gives infinity).
-fn parse_float(text: &[u8]) -> f64 {
+pub(super) fn parse_float(text: &[u8]) -> f64 {
     std::str::from_utf8(text)
         .ok()
         .and_then(|s| s.parse::<f64>().ok())
