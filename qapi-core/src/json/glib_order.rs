@@ -247,7 +247,7 @@ impl<'a> GHashTableModel<'a> {
 /// Which leftover member QEMU reports as unexpected.
 ///
 /// `keys_in_qdict_order` are the input object's keys as QEMU iterates its
-/// QDict (see [`qdict_order`](super::qdict::qdict_order));
+/// QDict (see [`qdict_order`]);
 /// `consumed_in_order` are the members the visitor looked up and found,
 /// in visiting order (names not in the object are ignored). Returns the
 /// first key left, in GLib hash-table order, or `None` if none is left.

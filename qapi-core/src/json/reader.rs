@@ -12,6 +12,11 @@
 //!   token as the message arrives (no token list is kept); the first
 //!   error is remembered and reported when the message ends, so the
 //!   outcome is what QEMU's parser, run on the whole message, reports.
+//!
+//! Before all this, where a message starts, the [fast path](super::fast)
+//! tries to read the whole message in one pass. It takes only messages
+//! whose value is certain (the usual, well-formed request) and otherwise
+//! leaves the bytes to the pipeline above.
 
 use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};

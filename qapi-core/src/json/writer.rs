@@ -79,7 +79,7 @@ pub(crate) fn close(out: &mut Vec<u8>, pretty: bool, depth: usize, c: u8) {
 /// line ending).
 ///
 /// Any depth fits in any thread's stack: containers nested deeper than
-/// [`RECURSION_MAX`] levels are written without recursion.
+/// 32 levels are written without recursion.
 pub fn write_value(value: &Value, out: &mut Vec<u8>, opts: &WriteOptions) {
     write_at(value, out, opts, 0);
 }
