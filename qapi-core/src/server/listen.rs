@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
+#[cfg(unix)]
+use tokio::net::unix::pipe;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -115,11 +117,37 @@ impl<S: Send + Sync + 'static> Server<S> {
         .await
     }
 
-    /// Speaks the protocol on stdin/stdout (one connection). Note that
-    /// tokio reads stdin on a blocking thread that cannot be cancelled:
+    /// Speaks the protocol on stdin/stdout (one connection).
+    ///
+    /// When both are pipes (as when a management program spawns this one),
+    /// they are served from the runtime's event loop like a socket: they
+    /// are put in non-blocking mode for the time of the connection (as
+    /// QEMU does with its stdio chardev) and back in blocking mode when
+    /// it ends. Do not write to stdout meanwhile, nor to stderr if it
+    /// shares stdout's pipe; and if this future is dropped before it
+    /// ends, the pipes stay non-blocking.
+    ///
+    /// Otherwise (a terminal, a file) tokio's stdin and stdout are used:
+    /// they read and write on its blocking threads, which costs two thread
+    /// hand-offs per request, and a read of stdin cannot be cancelled, so
     /// a program that returns from here while stdin is still open should
     /// exit the process rather than wait for its runtime to shut down.
     pub async fn serve_stdio(&self) -> io::Result<Closed> {
+        #[cfg(unix)]
+        if let Some((mut input, mut output)) = stdio_pipes() {
+            let r = serve_split(
+                Arc::clone(&self.registry),
+                Arc::clone(&self.state),
+                &mut input,
+                &mut output,
+                self.config.clone(),
+            )
+            .await;
+            // Each end is a duplicate: this closes only the duplicate.
+            drop(input.into_blocking_fd());
+            drop(output.into_blocking_fd());
+            return r;
+        }
         serve_split(
             Arc::clone(&self.registry),
             Arc::clone(&self.state),
@@ -395,6 +423,30 @@ impl Drop for RemoveSocket {
     fn drop(&mut self) {
         if self.id.is_some() && file_id(&self.path) == self.id {
             let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Duplicates of stdin and stdout as pipe ends on the runtime's event
+/// loop, if both are pipes (`None` leaves both as they were).
+#[cfg(unix)]
+fn stdio_pipes() -> Option<(pipe::Receiver, pipe::Sender)> {
+    use std::os::fd::{AsFd, OwnedFd};
+    use std::os::unix::fs::FileTypeExt;
+    let dup = |fd: std::os::fd::BorrowedFd<'_>| -> Option<OwnedFd> {
+        let fd = fd.try_clone_to_owned().ok()?;
+        let file = std::fs::File::from(fd);
+        let fifo = file.metadata().ok()?.file_type().is_fifo();
+        fifo.then(|| OwnedFd::from(file))
+    };
+    let input = dup(io::stdin().as_fd())?;
+    let output = dup(io::stdout().as_fd())?;
+    let input = pipe::Receiver::from_owned_fd(input).ok()?;
+    match pipe::Sender::from_owned_fd(output) {
+        Ok(output) => Some((input, output)),
+        Err(_) => {
+            drop(input.into_blocking_fd());
+            None
         }
     }
 }
