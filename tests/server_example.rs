@@ -35,19 +35,33 @@ fn wait_for(path: &std::path::Path) {
 }
 
 /// Input piped in, as QSD's own stdio transcript: everything answered,
-/// CRLF line endings, events before the command's reply, then exit.
+/// CRLF line endings, events before the command's reply, then exit. The
+/// async server serves pipes from its event loop and anything else
+/// (here stdin from a file) through tokio's stdin; the blocking server
+/// reads stdin directly.
 #[test]
 fn stdio() {
-    for extra in [&[][..], &["--blocking"][..]] {
-        let mut child = spawn(&[&["--stdio", "--name", "vm1"], extra].concat());
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(
-                b"{\"execute\":\"qmp_capabilities\"}\n{\"execute\":\"stop\",\"id\":1}\n{\"execute\":\"query-status\"}\n{\"execute\":\"query-name\"}\n{\"execute\":\"quit\"}\n",
-            )
-            .unwrap();
+    const INPUT: &[u8] = b"{\"execute\":\"qmp_capabilities\"}\n{\"execute\":\"stop\",\"id\":1}\n{\"execute\":\"query-status\"}\n{\"execute\":\"query-name\"}\n{\"execute\":\"quit\"}\n";
+    let file = std::env::temp_dir().join(format!("qapi-stdio-{}.in", std::process::id()));
+    std::fs::write(&file, INPUT).unwrap();
+    for (extra, from_file) in [
+        (&[][..], false),
+        (&["--blocking"][..], false),
+        (&[][..], true),
+    ] {
+        let mut cmd = Command::new(example_binary());
+        cmd.args([&["--stdio", "--name", "vm1"], extra].concat())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if from_file {
+            cmd.stdin(std::fs::File::open(&file).unwrap());
+        } else {
+            cmd.stdin(Stdio::piped());
+        }
+        let mut child = cmd.spawn().unwrap();
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(INPUT).unwrap();
+        }
         assert!(wait_child(&mut child).success());
         let mut out = String::new();
         child
@@ -82,6 +96,7 @@ fn stdio() {
         );
         assert_eq!(lines[7], "{\"return\": {}}\r\n");
     }
+    std::fs::remove_file(&file).unwrap();
 }
 
 /// `--pretty` writes QEMU's pretty layout with CRLF on every line.
