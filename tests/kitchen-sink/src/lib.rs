@@ -54,65 +54,9 @@ pub struct NestedEnumsOne {
 }
 
 /// An empty enum, although unusual, is currently acceptable.
-///
-/// Port note: `#[derive(Qapi)] #[qapi(enum)]` on an enum without
-/// variants does not compile (the generated `QapiEnum::as_str` is
-/// `match self {}` on a `&MyEnum`, which rustc rejects with E0004:
-/// "references are always considered inhabited"), so the impls are
-/// written by hand (module `my_enum` below), with what the derive generates for
-/// an enum: the same metadata, QEMU's decoding rules, and serialization
-/// as a string (there is no value to serialize).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Qapi)]
+#[qapi(enum)]
 pub enum MyEnum {}
-
-mod my_enum {
-    use qapi::schema::{Common, Definition, EnumDef, TypeRef};
-    use qapi::{Decoder, Kind, Qapi, QapiEnum, SchemaBuilder, Value};
-
-    use super::MyEnum;
-
-    impl Qapi for MyEnum {
-        const KIND: Kind = Kind::String;
-
-        fn describe(s: &mut SchemaBuilder) -> TypeRef {
-            s.define("MyEnum", std::any::TypeId::of::<Self>(), |_| {
-                let mut common = Common::new("MyEnum");
-                common.doc =
-                    Some("An empty enum, although unusual, is currently acceptable.".to_owned());
-                Definition::Enum(EnumDef {
-                    common,
-                    values: Vec::new(),
-                    prefix: None,
-                })
-            })
-        }
-
-        fn decode(v: Value, d: &mut Decoder) -> qapi::Result<Self> {
-            match v {
-                Value::String(s) => Err(d.enum_error(&s)),
-                _ => Err(d.type_error("string")),
-            }
-        }
-    }
-
-    impl QapiEnum for MyEnum {
-        const VALUES: &'static [Self] = &[];
-        const NAMES: &'static [&'static str] = &[];
-    }
-
-    impl serde::Serialize for MyEnum {
-        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
-            match *self {}
-        }
-    }
-
-    impl<'de> serde::Deserialize<'de> for MyEnum {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let v = Value::deserialize(d)?;
-            qapi::from_value(v).map_err(|e| <D::Error as serde::de::Error>::custom(e.desc))
-        }
-    }
-}
 
 /// Likewise for an empty struct, including an empty base.
 #[derive(Debug, Clone, PartialEq, Qapi)]
