@@ -32,9 +32,12 @@ const MAX_DEPTH: usize = 32;
 /// chunk once, not each string), so strings are cut out of it as they
 /// are; a message that goes past it is not taken.
 pub(super) fn message(text: &str, limits: &Limits, hasher: &RandomState) -> Option<(Value, usize)> {
+    // A message must end within the size limit (see below): reading no
+    // further bounds the work and the memory spent on one that does not.
+    let within = limits.max_token_size.saturating_sub(1).min(text.len());
     let mut r = Fast {
         text,
-        buf: text.as_bytes(),
+        buf: &text.as_bytes()[..within],
         pos: 0,
         tokens: 0,
         max_depth: limits.max_nesting.min(MAX_DEPTH),
@@ -59,6 +62,7 @@ pub(super) fn utf8_prefix(bytes: &[u8]) -> &str {
 
 struct Fast<'a> {
     text: &'a str,
+    /// The bytes of `text` that may be read.
     buf: &'a [u8],
     pos: usize,
     tokens: usize,
