@@ -47,17 +47,21 @@ fn key() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Arbitrary JSON value trees (finite doubles, unique keys).
-fn arb_value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
+/// Scalars of every kind (finite doubles), strings from `text`.
+fn leaf(text: impl Strategy<Value = String>) -> impl Strategy<Value = Value> {
+    prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::Int),
         ((i64::MAX as u64 + 1)..=u64::MAX).prop_map(Value::UInt),
         finite_f64().prop_map(Value::Double),
-        any::<String>().prop_map(Value::String),
-    ];
-    leaf.prop_recursive(4, 48, 6, |inner| {
+        text.prop_map(Value::String),
+    ]
+}
+
+/// Arbitrary JSON value trees (finite doubles, unique keys).
+fn arb_value() -> impl Strategy<Value = Value> {
+    leaf(any::<String>()).prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             prop::collection::vec((key(), inner), 0..6).prop_map(|kv| {
@@ -77,16 +81,7 @@ fn arb_value() -> impl Strategy<Value = Value> {
 /// reader's fast path takes), with every kind of number; some objects
 /// repeat a key.
 fn ascii_value() -> impl Strategy<Value = Value> {
-    let text = || "[ -~]{0,6}";
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::Int),
-        ((i64::MAX as u64 + 1)..=u64::MAX).prop_map(Value::UInt),
-        finite_f64().prop_map(Value::Double),
-        text().prop_map(Value::String),
-    ];
-    leaf.prop_recursive(5, 48, 6, move |inner| {
+    leaf("[ -~]{0,6}").prop_recursive(5, 48, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             // Keys from a small set, not made unique: written out, some

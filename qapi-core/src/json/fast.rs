@@ -101,63 +101,65 @@ impl Fast<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Option<Value> {
+    /// The members or elements of the container whose opening byte is at
+    /// `pos`, each read by `item`, up to the closing byte `close`.
+    #[inline]
+    fn items(
+        &mut self,
+        depth: usize,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
         if depth > self.max_depth {
             return None;
         }
         self.punct();
-        let mut map = Map::new();
-        if self.peek()? == b'}' {
+        if self.peek()? == close {
             self.punct();
-            return Some(Value::Object(map));
+            return Some(());
         }
-        let mut seen: Option<HashSet<u64>> = None;
         loop {
-            if self.peek()? != b'"' {
-                return None;
-            }
-            let key = self.string()?;
-            if self.peek()? != b':' {
-                return None;
-            }
-            self.punct();
-            let v = self.value(depth)?;
-            if is_duplicate(&map, &mut seen, self.hasher, &key) {
-                return None;
-            }
-            map.push_unchecked(key, v);
+            item(self)?;
             match self.peek()? {
                 b',' => self.punct(),
-                b'}' => {
+                b if b == close => {
                     self.punct();
-                    return Some(Value::Object(map));
+                    return Some(());
                 }
                 _ => return None,
             }
         }
     }
 
-    fn array(&mut self, depth: usize) -> Option<Value> {
-        if depth > self.max_depth {
-            return None;
-        }
-        self.punct();
-        let mut items = Vec::new();
-        if self.peek()? == b']' {
-            self.punct();
-            return Some(Value::Array(items));
-        }
-        loop {
-            items.push(self.value(depth)?);
-            match self.peek()? {
-                b',' => self.punct(),
-                b']' => {
-                    self.punct();
-                    return Some(Value::Array(items));
-                }
-                _ => return None,
+    fn object(&mut self, depth: usize) -> Option<Value> {
+        let mut map = Map::new();
+        let mut seen: Option<HashSet<u64>> = None;
+        self.items(depth, b'}', |r| {
+            if r.peek()? != b'"' {
+                return None;
             }
-        }
+            let key = r.string()?;
+            if r.peek()? != b':' {
+                return None;
+            }
+            r.punct();
+            let v = r.value(depth)?;
+            if is_duplicate(&map, &mut seen, r.hasher, &key) {
+                return None;
+            }
+            map.push_unchecked(key, v);
+            Some(())
+        })?;
+        Some(Value::Object(map))
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Value> {
+        let mut items = Vec::new();
+        self.items(depth, b']', |r| {
+            items.push(r.value(depth)?);
+            Some(())
+        })?;
+        Some(Value::Array(items))
     }
 
     /// A double-quoted string without escapes or control characters (the
@@ -209,11 +211,7 @@ impl Fast<'_> {
         let mut float = false;
         if *b.get(p)? == b'.' {
             p += 1;
-            let n = digits(&b[p..]);
-            if n == 0 {
-                return None;
-            }
-            p += n;
+            p += some_digits(&b[p..])?;
             float = true;
         }
         if matches!(b.get(p)?, b'e' | b'E') {
@@ -221,11 +219,7 @@ impl Fast<'_> {
             if matches!(b.get(p)?, b'+' | b'-') {
                 p += 1;
             }
-            let n = digits(&b[p..]);
-            if n == 0 {
-                return None;
-            }
-            p += n;
+            p += some_digits(&b[p..])?;
             float = true;
         }
         // The token must be seen to end.
@@ -290,6 +284,14 @@ fn plain_run(s: &[u8]) -> Option<(usize, bool)> {
         .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
     high |= tail[..k].iter().fold(0, |h, &b| h | u64::from(b & 0x80));
     Some((s.len() - tail.len() + k, high != 0))
+}
+
+/// Length of the run of ASCII digits at the start of `s`, which must
+/// not be empty (a fraction or an exponent).
+#[inline]
+fn some_digits(s: &[u8]) -> Option<usize> {
+    let n = digits(s);
+    (n > 0).then_some(n)
 }
 
 /// Length of the run of ASCII digits at the start of `s`.
