@@ -144,6 +144,39 @@ async fn no_greeting_times_out() {
     .await;
 }
 
+/// Connecting to a socket nobody listens on fails at once with the
+/// operating system's error, for both clients, async and blocking; a
+/// listener that never greets times out.
+#[tokio::test]
+async fn connect_errors() {
+    bounded(async {
+        let dir = std::env::temp_dir().join(format!("qapi-connect-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let absent = dir.join("absent.sock");
+        let not_found = |e: ClientError| match e {
+            ClientError::Io(e) => assert_eq!(e.kind(), std::io::ErrorKind::NotFound),
+            e => panic!("{e:?}"),
+        };
+        not_found(QmpClient::connect_unix(&absent).await.unwrap_err());
+        not_found(QgaClient::connect_unix(&absent).await.unwrap_err());
+        let path = absent.clone();
+        let blocking = tokio::task::spawn_blocking(move || {
+            not_found(qapi::client::blocking::QmpClient::connect_unix(&path).unwrap_err());
+        });
+        blocking.await.unwrap();
+
+        let silent = dir.join("silent.sock");
+        let _listener = tokio::net::UnixListener::bind(&silent).unwrap();
+        let opts = ClientOptions::new().connect_timeout(Duration::from_millis(200));
+        let e = QmpClient::connect_unix_with(&silent, opts)
+            .await
+            .unwrap_err();
+        assert!(e.is_timeout(), "{e:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn bad_or_missing_greeting() {
     bounded(async {

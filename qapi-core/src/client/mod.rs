@@ -426,3 +426,50 @@ pub(crate) fn decode_return<T: crate::Qapi>(v: Value) -> Result<T, ClientError> 
         .decode::<T>(v)
         .map_err(|error| ClientError::Decode { raw, error })
 }
+
+/// Runs `connect` within the connect timeout `limit`.
+async fn connect_within<T>(
+    limit: Duration,
+    connect: impl std::future::Future<Output = std::io::Result<T>>,
+) -> Result<T, ClientError> {
+    match tokio::time::timeout(limit, connect).await {
+        Ok(r) => Ok(r?),
+        Err(_) => Err(ClientError::Timeout {
+            what: "connect".into(),
+            after: limit,
+        }),
+    }
+}
+
+/// Connects to a unix socket within `limit`; its two halves.
+#[cfg(unix)]
+pub(crate) async fn open_unix(
+    path: &std::path::Path,
+    limit: Duration,
+) -> Result<
+    (
+        tokio::net::unix::OwnedReadHalf,
+        tokio::net::unix::OwnedWriteHalf,
+    ),
+    ClientError,
+> {
+    let stream = connect_within(limit, tokio::net::UnixStream::connect(path)).await?;
+    Ok(stream.into_split())
+}
+
+/// Connects over TCP within `limit` (no Nagle delay: requests are
+/// small and each waits for its reply); its two halves.
+pub(crate) async fn open_tcp(
+    addr: impl tokio::net::ToSocketAddrs,
+    limit: Duration,
+) -> Result<
+    (
+        tokio::net::tcp::OwnedReadHalf,
+        tokio::net::tcp::OwnedWriteHalf,
+    ),
+    ClientError,
+> {
+    let stream = connect_within(limit, tokio::net::TcpStream::connect(addr)).await?;
+    let _ = stream.set_nodelay(true);
+    Ok(stream.into_split())
+}

@@ -47,15 +47,7 @@ impl QgaClient {
         path: impl AsRef<Path>,
         opts: ClientOptions,
     ) -> Result<QgaClient, ClientError> {
-        let path = path.as_ref().to_owned();
-        let limit = opts.connect_timeout;
-        let stream = tokio::time::timeout(limit, tokio::net::UnixStream::connect(path))
-            .await
-            .map_err(|_| ClientError::Timeout {
-                what: "connect".into(),
-                after: limit,
-            })??;
-        let (r, w) = stream.into_split();
+        let (r, w) = super::open_unix(path.as_ref(), opts.connect_timeout).await?;
         QgaClient::connect_split_with(r, w, opts).await
     }
 
@@ -72,15 +64,7 @@ impl QgaClient {
         addr: impl tokio::net::ToSocketAddrs,
         opts: ClientOptions,
     ) -> Result<QgaClient, ClientError> {
-        let limit = opts.connect_timeout;
-        let stream = tokio::time::timeout(limit, tokio::net::TcpStream::connect(addr))
-            .await
-            .map_err(|_| ClientError::Timeout {
-                what: "connect".into(),
-                after: limit,
-            })??;
-        let _ = stream.set_nodelay(true);
-        let (r, w) = stream.into_split();
+        let (r, w) = super::open_tcp(addr, opts.connect_timeout).await?;
         QgaClient::connect_split_with(r, w, opts).await
     }
 

@@ -120,15 +120,7 @@ impl QmpClient {
         path: impl AsRef<Path>,
         opts: ClientOptions,
     ) -> Result<QmpClient, ClientError> {
-        let path = path.as_ref().to_owned();
-        let limit = opts.connect_timeout;
-        let stream = tokio::time::timeout(limit, tokio::net::UnixStream::connect(path))
-            .await
-            .map_err(|_| ClientError::Timeout {
-                what: "connect".into(),
-                after: limit,
-            })??;
-        let (r, w) = stream.into_split();
+        let (r, w) = super::open_unix(path.as_ref(), opts.connect_timeout).await?;
         QmpClient::connect_split_with(r, w, opts).await
     }
 
@@ -144,15 +136,7 @@ impl QmpClient {
         addr: impl tokio::net::ToSocketAddrs,
         opts: ClientOptions,
     ) -> Result<QmpClient, ClientError> {
-        let limit = opts.connect_timeout;
-        let stream = tokio::time::timeout(limit, tokio::net::TcpStream::connect(addr))
-            .await
-            .map_err(|_| ClientError::Timeout {
-                what: "connect".into(),
-                after: limit,
-            })??;
-        let _ = stream.set_nodelay(true);
-        let (r, w) = stream.into_split();
+        let (r, w) = super::open_tcp(addr, opts.connect_timeout).await?;
         QmpClient::connect_split_with(r, w, opts).await
     }
 
