@@ -16,8 +16,8 @@
 use std::collections::HashSet;
 use std::hash::RandomState;
 
-use super::reader::{Limits, is_duplicate, parse_float, parse_integer};
-use super::strings::is_valid_codepoint;
+use super::reader::{Limits, is_duplicate, keyword, parse_float, parse_integer};
+use super::strings::{all_valid_chars, plain_run};
 use crate::value::{Map, Value};
 
 /// Deepest nesting the fast path follows (it recurses); deeper messages
@@ -167,18 +167,14 @@ impl Fast<'_> {
     /// QEMU's decoding gives the same text.
     fn string(&mut self) -> Option<String> {
         let start = self.pos + 1;
-        let (len, high) = plain_run(self.buf.get(start..)?)?;
+        let (len, high) = plain_run(self.buf.get(start..)?);
         let end = start + len;
-        if self.buf[end] != b'"' {
+        if *self.buf.get(end)? != b'"' {
             return None;
         }
         // Both ends are next to a quote: character boundaries.
         let s = self.text.get(start..end)?;
-        if high
-            && !s
-                .chars()
-                .all(|c| is_valid_codepoint(i64::from(u32::from(c))))
-        {
+        if high && !all_valid_chars(s) {
             return None;
         }
         self.pos = end + 1;
@@ -237,53 +233,11 @@ impl Fast<'_> {
     fn keyword(&mut self) -> Option<Value> {
         let rest = &self.buf[self.pos..];
         let len = rest.iter().position(|b| !b.is_ascii_lowercase())?;
-        let v = match &rest[..len] {
-            b"true" => Value::Bool(true),
-            b"false" => Value::Bool(false),
-            b"null" => Value::Null,
-            _ => return None,
-        };
+        let v = keyword(&rest[..len])?;
         self.pos += len;
         self.tokens += 1;
         Some(v)
     }
-}
-
-/// The length of the run of string bytes at the start of `s` that need
-/// no decoding (up to a quote, a backslash or a control character), and
-/// whether the run has a byte of 0x80 or more. `None` if the run reaches
-/// the end of `s`. Eight bytes at a time.
-fn plain_run(s: &[u8]) -> Option<(usize, bool)> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let mut high = 0u64;
-    let mut words = s.chunks_exact(8);
-    for (n, word) in (&mut words).enumerate() {
-        let w = u64::from_le_bytes([
-            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-        ]);
-        // A byte's high bit is set in each term if the byte is a zero of
-        // the term (respectively, below 0x20); a byte above one so found
-        // may be set wrongly, so the lowest set byte is a true stop.
-        let quote = w ^ (LO * u64::from(b'"'));
-        let backslash = w ^ (LO * u64::from(b'\\'));
-        let stop = (quote.wrapping_sub(LO) & !quote
-            | backslash.wrapping_sub(LO) & !backslash
-            | w.wrapping_sub(LO * 0x20) & !w)
-            & HI;
-        if stop != 0 {
-            let k = (stop.trailing_zeros() / 8) as usize;
-            high |= w & ((1u64 << (8 * k)) - 1) & HI;
-            return Some((n * 8 + k, high != 0));
-        }
-        high |= w & HI;
-    }
-    let tail = words.remainder();
-    let k = tail
-        .iter()
-        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-    high |= tail[..k].iter().fold(0, |h, &b| h | u64::from(b & 0x80));
-    Some((s.len() - tail.len() + k, high != 0))
 }
 
 /// Length of the run of ASCII digits at the start of `s`, which must
@@ -397,39 +351,6 @@ mod tests {
             );
             let (whole, bytes) = both_ways(input, Limits::QEMU);
             assert_eq!(whole, bytes, "{}", String::from_utf8_lossy(input));
-        }
-    }
-
-    #[test]
-    fn plain_runs_stop_where_a_bytewise_scan_stops() {
-        let naive = |s: &[u8]| {
-            let k = s
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-            Some((k, s[..k].iter().any(|&b| b >= 0x80)))
-        };
-        let fills = [b'a', 0x20, 0x7f, 0x80, 0xff, b'!', b'#', b'[', b']'];
-        let stops = [b'"', b'\\', 0, 0x1f, b'\n'];
-        for len in 0..=24 {
-            for fill in fills {
-                let base = vec![fill; len];
-                assert_eq!(plain_run(&base), naive(&base));
-                for at in 0..len {
-                    for stop in stops {
-                        for other in [fill, b'x', 0xc3, stop] {
-                            let mut s = base.clone();
-                            s[at] = stop;
-                            if at + 1 < len {
-                                s[at + 1] = other;
-                            }
-                            if at > 0 {
-                                s[at - 1] = other.max(0x20);
-                            }
-                            assert_eq!(plain_run(&s), naive(&s), "{s:?}");
-                        }
-                    }
-                }
-            }
         }
     }
 

@@ -744,11 +744,9 @@ impl Parser {
                 Ok(s) => self.complete(Value::String(s)),
                 Err(msg) => self.err = Some(JsonError::syntax(&msg)),
             },
-            Tok::Keyword => match text {
-                b"true" => self.complete(Value::Bool(true)),
-                b"false" => self.complete(Value::Bool(false)),
-                b"null" => self.complete(Value::Null),
-                _ => {
+            Tok::Keyword => match keyword(text) {
+                Some(v) => self.complete(v),
+                None => {
                     let msg = format!("invalid keyword '{}'", String::from_utf8_lossy(text));
                     self.err = Some(JsonError::syntax(&msg));
                 }
@@ -806,6 +804,17 @@ pub(super) fn is_duplicate(
         false
     } else {
         map.contains_key(key)
+    }
+}
+
+/// The value of a keyword token, if it is one of JSON's three.
+#[inline]
+pub(super) fn keyword(text: &[u8]) -> Option<Value> {
+    match text {
+        b"true" => Some(Value::Bool(true)),
+        b"false" => Some(Value::Bool(false)),
+        b"null" => Some(Value::Null),
+        _ => None,
     }
 }
 

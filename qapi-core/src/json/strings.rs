@@ -16,6 +16,12 @@ pub(crate) fn is_valid_codepoint(cp: i64) -> bool {
     !(0xD800..=0xDFFF).contains(&cp)
 }
 
+/// Whether QEMU accepts every character of `s` (no noncharacters).
+pub(crate) fn all_valid_chars(s: &str) -> bool {
+    s.chars()
+        .all(|c| is_valid_codepoint(i64::from(u32::from(c))))
+}
+
 /// Decodes one modified-UTF-8 sequence at `s[pos..]`, treating the end of
 /// `s` as a terminating zero byte. Returns the code point (`-1` when the
 /// sequence is invalid) and the position after the bytes consumed, with
@@ -59,8 +65,7 @@ pub(crate) fn render_c_bytes(bytes: &[u8]) -> String {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     let bytes = &bytes[..end];
     if let Ok(s) = std::str::from_utf8(bytes)
-        && s.chars()
-            .all(|c| is_valid_codepoint(i64::from(u32::from(c))))
+        && all_valid_chars(s)
     {
         return s.to_owned();
     }
@@ -170,25 +175,43 @@ pub(crate) fn write_quoted(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Does this 8-byte word contain a `\` or a byte >= 0x80?
+/// The length of the run of string bytes at the start of `s` that need
+/// no decoding (up to a double quote, a backslash or a control
+/// character, or the end of `s`), and whether the run has a byte of 0x80
+/// or more. Eight bytes at a time.
 #[inline]
-fn word_needs_slow_path(w: u64) -> bool {
+pub(crate) fn plain_run(s: &[u8]) -> (usize, bool) {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let x = w ^ (LO * u64::from(b'\\'));
-    let has_backslash = x.wrapping_sub(LO) & !x & HI;
-    (w & HI) != 0 || has_backslash != 0
-}
-
-fn is_plain_ascii(body: &[u8]) -> bool {
-    let mut chunks = body.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        if word_needs_slow_path(w) {
-            return false;
+    let mut high = 0u64;
+    let mut words = s.chunks_exact(8);
+    for (n, word) in (&mut words).enumerate() {
+        let w = u64::from_le_bytes([
+            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
+        ]);
+        // A byte's high bit is set in each term if the byte is a zero of
+        // the term (respectively, below 0x20); a byte above one so found
+        // may be set wrongly, so the lowest set byte is a true stop.
+        let quote = w ^ (LO * u64::from(b'"'));
+        let backslash = w ^ (LO * u64::from(b'\\'));
+        let stop = (quote.wrapping_sub(LO) & !quote
+            | backslash.wrapping_sub(LO) & !backslash
+            | w.wrapping_sub(LO * 0x20) & !w)
+            & HI;
+        if stop != 0 {
+            let k = (stop.trailing_zeros() / 8) as usize;
+            high |= w & ((1u64 << (8 * k)) - 1) & HI;
+            return (n * 8 + k, high != 0);
         }
+        high |= w & HI;
     }
-    chunks.remainder().iter().all(|&b| b != b'\\' && b < 0x80)
+    let tail = words.remainder();
+    let k = tail
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(tail.len());
+    high |= tail[..k].iter().fold(0, |h, &b| h | u64::from(b & 0x80));
+    (s.len() - tail.len() + k, high != 0)
 }
 
 fn hex_digit(c: u8) -> Option<u32> {
@@ -230,7 +253,9 @@ pub(crate) fn decode_string(tok: &[u8]) -> Result<String, String> {
         return Ok(String::new());
     }
     let body = &tok[1..tok.len() - 1];
-    if is_plain_ascii(body)
+    // Plain ASCII all through (a single-quoted string with a `"` in it
+    // takes the general way below).
+    if plain_run(body) == (body.len(), false)
         && let Ok(s) = std::str::from_utf8(body)
     {
         return Ok(s.to_owned());
@@ -310,6 +335,40 @@ pub(crate) fn decode_string(tok: &[u8]) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_runs_stop_where_a_bytewise_scan_stops() {
+        let naive = |s: &[u8]| {
+            let k = s
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(s.len());
+            (k, s[..k].iter().any(|&b| b >= 0x80))
+        };
+        let fills = [b'a', 0x20, 0x7f, 0x80, 0xff, b'!', b'#', b'[', b']'];
+        let stops = [b'"', b'\\', 0, 0x1f, b'\n'];
+        for len in 0..=24 {
+            for fill in fills {
+                let base = vec![fill; len];
+                assert_eq!(plain_run(&base), naive(&base));
+                for at in 0..len {
+                    for stop in stops {
+                        for other in [fill, b'x', 0xc3, stop] {
+                            let mut s = base.clone();
+                            s[at] = stop;
+                            if at + 1 < len {
+                                s[at + 1] = other;
+                            }
+                            if at > 0 {
+                                s[at - 1] = other.max(0x20);
+                            }
+                            assert_eq!(plain_run(&s), naive(&s), "{s:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     fn q(s: &str) -> String {
         let mut out = Vec::new();
